@@ -1,0 +1,117 @@
+public import GRPCCore
+public import Prometheus
+
+/// A server interceptor that records the go-grpc-prometheus server families for every RPC.
+///
+/// ```swift
+/// let registry = PrometheusCollectorRegistry()
+/// let metrics = try ServerMetricsInterceptor(registry: registry, services: [echo])
+/// let server = GRPCServer(transport: transport, services: [echo], interceptors: [metrics])
+/// ```
+///
+/// Every RPC that reaches the interceptor is counted in `grpc_server_started_total` and, exactly
+/// once, in `grpc_server_handled_total` with the code the caller saw:
+/// - the handler's `RPCError` code, or `Unknown` for any other error;
+/// - `Canceled` when the client cancelled, `DeadlineExceeded` when the RPC's deadline ended it,
+///   even though grpc-swift does not cancel the handler's task and the handler may later report
+///   something else;
+/// - `OK` once the response stream has been fully written.
+///
+/// Messages count when they are delivered to the handler or accepted by the transport, and the
+/// handling time runs from the interceptor's entry to the end of the response stream.
+///
+/// Place it first in the server's interceptor list so that it observes what the others do too.
+public struct ServerMetricsInterceptor: ServerInterceptor {
+  private let methods: MethodMetricsCache<GRPCMethodMetrics>
+
+  /// Creates the interceptor and registers its families in `registry`.
+  ///
+  /// - Parameters:
+  ///   - registry: The registry the app serves on `/metrics`, so gRPC metrics sit beside its own.
+  ///   - services: The services the server runs. Their generated descriptors supply `grpc_type`
+  ///     where the transport does not, and let every series start at zero.
+  ///   - options: Names, labels, histogram and pre-initialisation choices.
+  /// - Throws: ``MetricsConfigurationError`` for an invalid namespace, subsystem or constant label.
+  public init(
+    registry: PrometheusCollectorRegistry,
+    services: [any RegistrableRPCService] = [],
+    options: ServerMetricsOptions = ServerMetricsOptions()
+  ) throws(MetricsConfigurationError) {
+    let families = try GRPCFamilies(
+      registry: registry,
+      names: .server(legacy: options.usesLegacyNames),
+      naming: options.naming,
+      handlingTimeBuckets: options.handlingTimeHistogram
+    )
+    let preinitialize = options.preinitializesSeries
+    self.methods = MethodMetricsCache(
+      catalog: MethodCatalog(services: services),
+      eager: preinitialize
+    ) { descriptor in
+      families.makeMethodMetrics(for: descriptor, preinitialize: preinitialize)
+    }
+  }
+
+  public func intercept<Input: Sendable, Output: Sendable>(
+    request: StreamingServerRequest<Input>,
+    context: ServerContext,
+    next: @Sendable (
+      _ request: StreamingServerRequest<Input>,
+      _ context: ServerContext
+    ) async throws -> StreamingServerResponse<Output>
+  ) async throws -> StreamingServerResponse<Output> {
+    let metrics = self.methods.metrics(for: context.descriptor)
+    metrics.started.increment()
+    let observer = RPCObserver(
+      recorder: metrics,
+      timeout: GRPCTimeout.timeout(in: request.metadata)
+    )
+    let cancellation = context.cancellation
+
+    var request = request
+    let received = metrics.received
+    request.messages = RPCAsyncSequence(
+      wrapping: MessageCountingSequence(request.messages) { received.increment() }
+    )
+
+    var response: StreamingServerResponse<Output>
+    do {
+      response = try await withRPCCancellationHandler {
+        try await next(request, context)
+      } onCancelRPC: {
+        observer.finishCancelled()
+      }
+    } catch {
+      observer.finish(throwing: error, unlessCancelled: cancellation.isCancelled)
+      throw error
+    }
+
+    switch response.accepted {
+    case .failure(let error):
+      observer.finish(Status.Code(error.code), unlessCancelled: cancellation.isCancelled)
+
+    case .success(var contents):
+      let produce = contents.producer
+      let sent = metrics.sent
+      contents.producer = { writer in
+        let countingWriter = RPCWriter(
+          wrapping: MessageCountingWriter(writer) { sent.increment() }
+        )
+        do {
+          let trailers = try await withRPCCancellationHandler {
+            try await produce(countingWriter)
+          } onCancelRPC: {
+            observer.finishCancelled()
+          }
+          observer.finish(.ok, unlessCancelled: cancellation.isCancelled)
+          return trailers
+        } catch {
+          observer.finish(throwing: error, unlessCancelled: cancellation.isCancelled)
+          throw error
+        }
+      }
+      response.accepted = .success(contents)
+    }
+    return response
+  }
+}
