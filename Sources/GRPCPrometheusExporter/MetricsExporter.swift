@@ -44,7 +44,8 @@ public final class MetricsExporter: Service {
 
   /// Listens and serves until graceful shutdown or task cancellation.
   public func run() async throws {
-    let server: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>
+    let server:
+      NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>
     do {
       server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
         .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -94,7 +95,9 @@ public final class MetricsExporter: Service {
     }
   }
 
-  private func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>)
+  private func serve(
+    _ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
+  )
     async
   {
     let id = ObjectIdentifier(connection.channel)
@@ -118,7 +121,11 @@ public final class MetricsExporter: Service {
             guard let head = requestHead else { continue }
             requestHead = nil
             let keepAlive = head.isKeepAlive && !self.isShuttingDown.load(ordering: .acquiring)
-            try await self.write(self.responder.respond(to: head), keepAlive: keepAlive, to: outbound)
+            try await self.write(
+              self.responder.respond(to: head),
+              keepAlive: keepAlive,
+              to: outbound
+            )
             if !keepAlive {
               return
             }

@@ -62,7 +62,10 @@ struct GRPCTimeoutTests {
     #expect(GRPCTimeout.parse(header) == expected)
   }
 
-  @Test("Malformed headers are ignored", arguments: ["", "m", "10", "10x", "-5m", "123456789m", "1.5S"])
+  @Test(
+    "Malformed headers are ignored",
+    arguments: ["", "m", "10", "10x", "-5m", "123456789m", "1.5S"]
+  )
   func rejectsMalformed(header: String) {
     #expect(GRPCTimeout.parse(header) == nil)
   }
@@ -103,7 +106,8 @@ struct HistogramBucketsTests {
       (0.1, 5, 0.5, "factor", "factor: must be greater than 1, got 0.5"),
     ] as [(Double, Double, Double, String, String)]
   )
-  func invalidExponential(min: Double, max: Double, factor: Double, field: String, message: String) {
+  func invalidExponential(min: Double, max: Double, factor: Double, field: String, message: String)
+  {
     let error = #expect(throws: MetricsConfigurationError.self) {
       try HistogramBuckets.exponential(min: min, max: max, factor: factor)
     }
@@ -115,7 +119,9 @@ struct HistogramBucketsTests {
     "Invalid lists are rejected with the reason",
     arguments: [
       ([], "buckets: the list is empty"),
-      ([0.1, 0.5, 0.2], "buckets: bound 0.2 follows 0.5; bounds must be sorted in increasing order"),
+      (
+        [0.1, 0.5, 0.2], "buckets: bound 0.2 follows 0.5; bounds must be sorted in increasing order"
+      ),
       ([0.1, 0.1], "buckets: bound 0.1 appears twice; bounds must be strictly increasing"),
       ([0.1, .infinity], "buckets: bound inf at index 1 is not finite (+Inf is added implicitly)"),
     ] as [([Double], String)]
@@ -127,6 +133,10 @@ struct HistogramBucketsTests {
 
   @Test("go-grpc-prometheus default buckets")
   func grpcDefault() {
-    #expect(HistogramBuckets.grpcDefault.upperBounds == [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10])
+    #expect(
+      HistogramBuckets.grpcDefault.upperBounds == [
+        0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+      ]
+    )
   }
 }

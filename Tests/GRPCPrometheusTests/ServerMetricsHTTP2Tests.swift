@@ -15,9 +15,18 @@ struct ServerMetricsHTTP2Tests {
 
       for (method, expected) in EchoWorkload.serverExpectations {
         let labels = echoLabels(method)
-        #expect(exposition.value("grpc_server_started_total", labels) == Double(expected.started), "\(method)")
-        #expect(exposition.value("grpc_server_msg_received_total", labels) == Double(expected.received), "\(method)")
-        #expect(exposition.value("grpc_server_msg_sent_total", labels) == Double(expected.sent), "\(method)")
+        #expect(
+          exposition.value("grpc_server_started_total", labels) == Double(expected.started),
+          "\(method)"
+        )
+        #expect(
+          exposition.value("grpc_server_msg_received_total", labels) == Double(expected.received),
+          "\(method)"
+        )
+        #expect(
+          exposition.value("grpc_server_msg_sent_total", labels) == Double(expected.sent),
+          "\(method)"
+        )
         for code in goCodeNames {
           let value = exposition.value(
             "grpc_server_handled_total",
@@ -26,11 +35,15 @@ struct ServerMetricsHTTP2Tests {
           #expect(value == Double(expected.handled[code] ?? 0), "\(method) \(code)")
         }
         #expect(
-          exposition.value("grpc_server_handling_seconds_count", labels) == Double(expected.started),
+          exposition.value("grpc_server_handling_seconds_count", labels)
+            == Double(expected.started),
           "\(method)"
         )
         #expect(
-          exposition.value("grpc_server_handling_seconds_bucket", labels.merging(["le": "+Inf"]) { $1 })
+          exposition.value(
+            "grpc_server_handling_seconds_bucket",
+            labels.merging(["le": "+Inf"]) { $1 }
+          )
             == Double(expected.started)
         )
       }
@@ -49,13 +62,24 @@ struct ServerMetricsHTTP2Tests {
         try await env.client.get(Echo_V1_EchoRequest("sleep:3000"), options: options)
       }
       let exposition = try await env.scrape {
-        $0.value("grpc_server_handled_total", echoLabels("Get", ["grpc_code": "DeadlineExceeded"])) == 1
+        $0.value("grpc_server_handled_total", echoLabels("Get", ["grpc_code": "DeadlineExceeded"]))
+          == 1
       }
       let labels = echoLabels("Get")
       #expect(exposition.value("grpc_server_handling_seconds_count", labels) == 2)
       // 0.25 < 0.3 s ≤ 0.5: the RPC falls in the 0.5 bucket, not the 0.25 one, and not in 5 s.
-      #expect(exposition.value("grpc_server_handling_seconds_bucket", labels.merging(["le": "0.25"]) { $1 }) == 1)
-      #expect(exposition.value("grpc_server_handling_seconds_bucket", labels.merging(["le": "0.5"]) { $1 }) == 2)
+      #expect(
+        exposition.value(
+          "grpc_server_handling_seconds_bucket",
+          labels.merging(["le": "0.25"]) { $1 }
+        ) == 1
+      )
+      #expect(
+        exposition.value(
+          "grpc_server_handling_seconds_bucket",
+          labels.merging(["le": "0.5"]) { $1 }
+        ) == 2
+      )
       let sum = try #require(exposition.value("grpc_server_handling_seconds_sum", labels))
       #expect(sum >= 0.29 && sum < 0.5)
     }
@@ -100,7 +124,9 @@ struct ServerMetricsHTTP2Tests {
   func promtoolAcceptsExposition() async throws {
     try await EchoTestEnvironment.run { env in
       _ = try await env.client.get(Echo_V1_EchoRequest("hello"))
-      try await expectCode(.notFound) { try await env.client.get(Echo_V1_EchoRequest("error:NOT_FOUND")) }
+      try await expectCode(.notFound) {
+        try await env.client.get(Echo_V1_EchoRequest("error:NOT_FOUND"))
+      }
       let exposition = try await env.scrape()
       let result = try await Promtool.checkMetrics(exposition.text)
       #expect(result.status == 0, "\(result.output)")
@@ -129,27 +155,56 @@ struct ServerMetricsHTTP2Tests {
       for method in ["Get", "Collect", "Expand", "Update"] {
         let labels = echoLabels(method)
         #expect(exposition.value("grpc_server_started_total", labels) == perKind, "\(method)")
-        #expect(exposition.sum("grpc_server_handled_total", matching: labels) == perKind, "\(method)")
+        #expect(
+          exposition.sum("grpc_server_handled_total", matching: labels) == perKind,
+          "\(method)"
+        )
         #expect(
           exposition.value("grpc_server_handled_total", echoLabels(method, ["grpc_code": "OK"]))
             == perKind / 2,
           "\(method)"
         )
       }
-      #expect(exposition.value("grpc_server_handled_total", echoLabels("Get", ["grpc_code": "NotFound"])) == perKind / 2)
+      #expect(
+        exposition.value("grpc_server_handled_total", echoLabels("Get", ["grpc_code": "NotFound"]))
+          == perKind / 2
+      )
       #expect(exposition.value("grpc_server_msg_received_total", echoLabels("Get")) == perKind)
       #expect(exposition.value("grpc_server_msg_sent_total", echoLabels("Get")) == perKind / 2)
       // Collect: OK calls send 3 messages, failing ones 2 (the second fails).
-      #expect(exposition.value("grpc_server_msg_received_total", echoLabels("Collect")) == perKind / 2 * 5)
-      #expect(exposition.value("grpc_server_handled_total", echoLabels("Collect", ["grpc_code": "InvalidArgument"])) == perKind / 2)
+      #expect(
+        exposition.value("grpc_server_msg_received_total", echoLabels("Collect")) == perKind / 2 * 5
+      )
+      #expect(
+        exposition.value(
+          "grpc_server_handled_total",
+          echoLabels("Collect", ["grpc_code": "InvalidArgument"])
+        ) == perKind / 2
+      )
       // Expand "2" sends two messages; "error:UNAVAILABLE" none.
       #expect(exposition.value("grpc_server_msg_sent_total", echoLabels("Expand")) == perKind)
-      #expect(exposition.value("grpc_server_handled_total", echoLabels("Expand", ["grpc_code": "Unavailable"])) == perKind / 2)
+      #expect(
+        exposition.value(
+          "grpc_server_handled_total",
+          echoLabels("Expand", ["grpc_code": "Unavailable"])
+        ) == perKind / 2
+      )
       // Update echoes 2, or echoes 1 and fails on the second.
-      #expect(exposition.value("grpc_server_msg_received_total", echoLabels("Update")) == perKind / 2 * 4)
-      #expect(exposition.value("grpc_server_msg_sent_total", echoLabels("Update")) == perKind / 2 * 3)
-      #expect(exposition.value("grpc_server_handled_total", echoLabels("Update", ["grpc_code": "Internal"])) == perKind / 2)
-      #expect(exposition.sum("grpc_server_started_total") == exposition.sum("grpc_server_handled_total"))
+      #expect(
+        exposition.value("grpc_server_msg_received_total", echoLabels("Update")) == perKind / 2 * 4
+      )
+      #expect(
+        exposition.value("grpc_server_msg_sent_total", echoLabels("Update")) == perKind / 2 * 3
+      )
+      #expect(
+        exposition.value(
+          "grpc_server_handled_total",
+          echoLabels("Update", ["grpc_code": "Internal"])
+        ) == perKind / 2
+      )
+      #expect(
+        exposition.sum("grpc_server_started_total") == exposition.sum("grpc_server_handled_total")
+      )
     }
   }
 
@@ -162,7 +217,9 @@ struct ServerMetricsHTTP2Tests {
     switch index % 4 {
     case 0:
       if fails {
-        try await expectCode(.notFound) { try await client.get(Echo_V1_EchoRequest("error:NOT_FOUND")) }
+        try await expectCode(.notFound) {
+          try await client.get(Echo_V1_EchoRequest("error:NOT_FOUND"))
+        }
       } else {
         _ = try await client.get(Echo_V1_EchoRequest("hi"))
       }
@@ -170,15 +227,21 @@ struct ServerMetricsHTTP2Tests {
       let texts = fails ? ["a", "error:INVALID_ARGUMENT"] : ["a", "b", "c"]
       if fails {
         try await expectCode(.invalidArgument) {
-          try await client.collect { try await $0.write(contentsOf: texts.map(Echo_V1_EchoRequest.init)) }
+          try await client.collect {
+            try await $0.write(contentsOf: texts.map(Echo_V1_EchoRequest.init))
+          }
         }
       } else {
-        _ = try await client.collect { try await $0.write(contentsOf: texts.map(Echo_V1_EchoRequest.init)) }
+        _ = try await client.collect {
+          try await $0.write(contentsOf: texts.map(Echo_V1_EchoRequest.init))
+        }
       }
     case 2:
       if fails {
         try await expectCode(.unavailable) {
-          try await client.expand(Echo_V1_EchoRequest("error:UNAVAILABLE")) { for try await _ in $0.messages {} }
+          try await client.expand(Echo_V1_EchoRequest("error:UNAVAILABLE")) {
+            for try await _ in $0.messages {}
+          }
         }
       } else {
         try await client.expand(Echo_V1_EchoRequest("2")) { for try await _ in $0.messages {} }

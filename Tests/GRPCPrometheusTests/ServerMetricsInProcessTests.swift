@@ -73,7 +73,11 @@ struct ServerMetricsInProcessTests {
     let registry = PrometheusCollectorRegistry()
     var options = ServerMetricsOptions()
     options.handlingTimeHistogram = .grpcDefault
-    _ = try ServerMetricsInterceptor(registry: registry, services: [EchoService()], options: options)
+    _ = try ServerMetricsInterceptor(
+      registry: registry,
+      services: [EchoService()],
+      options: options
+    )
     let exposition = try Exposition(registry.emitToString())
     for method in ["Get", "Collect", "Expand", "Update"] {
       #expect(exposition.value("grpc_server_started_total", echoLabels(method)) == 0)
@@ -82,7 +86,8 @@ struct ServerMetricsInProcessTests {
       #expect(exposition.value("grpc_server_handling_seconds_count", echoLabels(method)) == 0)
       for code in goCodeNames {
         #expect(
-          exposition.value("grpc_server_handled_total", echoLabels(method, ["grpc_code": code])) == 0
+          exposition.value("grpc_server_handled_total", echoLabels(method, ["grpc_code": code]))
+            == 0
         )
       }
     }
@@ -144,7 +149,9 @@ struct ServerMetricsInProcessTests {
       exposition.help["grpc_server_handled_latency_seconds"]
         == "Histogram of response latency (seconds) of gRPC that had been application-level handled by the server"
     )
-    let types = Set(exposition.samples(named: "grpc_server_started_total").map { $0.labels["grpc_type"] })
+    let types = Set(
+      exposition.samples(named: "grpc_server_started_total").map { $0.labels["grpc_type"] }
+    )
     #expect(types == ["UNARY", "CLIENT_STREAMING", "SERVER_STREAMING", "BIDI_STREAMING"])
   }
 
@@ -155,7 +162,11 @@ struct ServerMetricsInProcessTests {
     options.namespace = "shop"
     options.subsystem = "api"
     options.constantLabels = ["region": "eu-1"]
-    _ = try ServerMetricsInterceptor(registry: registry, services: [EchoService()], options: options)
+    _ = try ServerMetricsInterceptor(
+      registry: registry,
+      services: [EchoService()],
+      options: options
+    )
     let text = registry.emitToString()
     #expect(
       text.contains(
@@ -189,7 +200,10 @@ struct ServerMetricsInProcessTests {
     }
   }
 
-  @Test("Invalid options fail at construction with a message naming the field", arguments: InvalidOption.allCases)
+  @Test(
+    "Invalid options fail at construction with a message naming the field",
+    arguments: InvalidOption.allCases
+  )
   func invalidOptionsAreRejected(mistake: InvalidOption) throws {
     var options = ServerMetricsOptions()
     mistake.apply(to: &options)
@@ -197,6 +211,8 @@ struct ServerMetricsInProcessTests {
       try ServerMetricsInterceptor(registry: PrometheusCollectorRegistry(), options: options)
     }
     #expect(error?.field == mistake.field)
-    #expect(error?.description.hasPrefix("invalid metrics configuration: \(mistake.field): ") == true)
+    #expect(
+      error?.description.hasPrefix("invalid metrics configuration: \(mistake.field): ") == true
+    )
   }
 }

@@ -74,7 +74,11 @@ struct GRPCFamilies: Sendable {
       makeHandledCounter: { code in
         let labels = Self.sorted(methodLabels + [(codeLabelName, spelling.codeLabel(code))])
         return registry.makeCounter(
-          descriptor: MetricNameDescriptor(metricName: handled.name, unitName: "", helpText: handled.help),
+          descriptor: MetricNameDescriptor(
+            metricName: handled.name,
+            unitName: "",
+            helpText: handled.help
+          ),
           labels: labels
         )
       }
@@ -87,7 +91,11 @@ struct GRPCFamilies: Sendable {
 
   private func counter(_ family: GRPCFamilyNames.Family, _ labels: [(String, String)]) -> Counter {
     self.registry.makeCounter(
-      descriptor: MetricNameDescriptor(metricName: family.name, unitName: "", helpText: family.help),
+      descriptor: MetricNameDescriptor(
+        metricName: family.name,
+        unitName: "",
+        helpText: family.help
+      ),
       labels: labels
     )
   }
@@ -99,7 +107,11 @@ struct GRPCFamilies: Sendable {
   ) -> ValueHistogram? {
     guard let buckets else { return nil }
     return self.registry.makeValueHistogram(
-      descriptor: MetricNameDescriptor(metricName: family.name, unitName: "", helpText: family.help),
+      descriptor: MetricNameDescriptor(
+        metricName: family.name,
+        unitName: "",
+        helpText: family.help
+      ),
       labels: labels,
       buckets: buckets.upperBounds
     )

@@ -55,10 +55,11 @@ public struct ServerMetricsInterceptor: ServerInterceptor {
   public func intercept<Input: Sendable, Output: Sendable>(
     request: StreamingServerRequest<Input>,
     context: ServerContext,
-    next: @Sendable (
-      _ request: StreamingServerRequest<Input>,
-      _ context: ServerContext
-    ) async throws -> StreamingServerResponse<Output>
+    next:
+      @Sendable (
+        _ request: StreamingServerRequest<Input>,
+        _ context: ServerContext
+      ) async throws -> StreamingServerResponse<Output>
   ) async throws -> StreamingServerResponse<Output> {
     let metrics = self.methods.metrics(for: context.descriptor)
     metrics.started.increment()

@@ -21,9 +21,24 @@ enum EchoWorkload {
       sent: 3,
       handled: ["OK": 3, "NotFound": 2, "Unknown": 1, "DeadlineExceeded": 1, "Canceled": 1]
     ),
-    "Collect": Expectation(started: 2, received: 8, sent: 1, handled: ["OK": 1, "InvalidArgument": 1]),
-    "Expand": Expectation(started: 2, received: 2, sent: 4, handled: ["OK": 1, "PermissionDenied": 1]),
-    "Update": Expectation(started: 3, received: 7, sent: 5, handled: ["OK": 1, "Aborted": 1, "Canceled": 1]),
+    "Collect": Expectation(
+      started: 2,
+      received: 8,
+      sent: 1,
+      handled: ["OK": 1, "InvalidArgument": 1]
+    ),
+    "Expand": Expectation(
+      started: 2,
+      received: 2,
+      sent: 4,
+      handled: ["OK": 1, "PermissionDenied": 1]
+    ),
+    "Update": Expectation(
+      started: 3,
+      received: 7,
+      sent: 5,
+      handled: ["OK": 1, "Aborted": 1, "Canceled": 1]
+    ),
   ]
 
   static func run(_ env: EchoTestEnvironment) async throws {
@@ -35,7 +50,9 @@ enum EchoWorkload {
       #expect(reply.text == "hello")
     }
     for _ in 0 ..< 2 {
-      try await expectCode(.notFound) { try await client.get(Echo_V1_EchoRequest("error:NOT_FOUND")) }
+      try await expectCode(.notFound) {
+        try await client.get(Echo_V1_EchoRequest("error:NOT_FOUND"))
+      }
     }
     try await expectCode(.unknown) { try await client.get(Echo_V1_EchoRequest("panic")) }
 
@@ -45,7 +62,9 @@ enum EchoWorkload {
     try await expectCode(.deadlineExceeded) {
       try await client.get(Echo_V1_EchoRequest("sleep:5000"), options: options)
     }
-    _ = try await env.scrape { $0.sum("grpc_server_handled_total", matching: echoLabels("Get")) == 7 }
+    _ = try await env.scrape {
+      $0.sum("grpc_server_handled_total", matching: echoLabels("Get")) == 7
+    }
 
     // Unary cancelled by the client once the server is running the handler.
     let cancelledGet = Task {
@@ -56,7 +75,9 @@ enum EchoWorkload {
     }
     cancelledGet.cancel()
     _ = await cancelledGet.result
-    _ = try await env.scrape { $0.sum("grpc_server_handled_total", matching: echoLabels("Get")) == 8 }
+    _ = try await env.scrape {
+      $0.sum("grpc_server_handled_total", matching: echoLabels("Get")) == 8
+    }
 
     // Client streaming: 5 messages OK; a failure on the third message.
     let count = try await client.collect { writer in

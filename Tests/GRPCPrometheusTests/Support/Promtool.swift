@@ -20,7 +20,10 @@ enum Promtool {
   }
 
   /// Exit status 0 means clean; 1 a parse error; 3 lint findings.
-  static func checkMetrics(_ exposition: String, timeout: Duration = .seconds(30)) async throws
+  static func checkMetrics(
+    _ exposition: String,
+    timeout: Duration = .seconds(30)
+  ) async throws
     -> Result
   {
     guard let path = Self.path else { throw Missing() }
@@ -44,6 +47,9 @@ enum Promtool {
       try await Task.sleep(for: .milliseconds(20))
     }
     let outputData = output.fileHandleForReading.readDataToEndOfFile()
-    return Result(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self))
+    return Result(
+      status: process.terminationStatus,
+      output: String(decoding: outputData, as: UTF8.self)
+    )
   }
 }
