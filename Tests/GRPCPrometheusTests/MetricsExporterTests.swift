@@ -37,7 +37,9 @@ struct MetricsExporterTests {
       let response = try await HTTPTestClient.request(port: port)
       #expect(response.status == .ok)
       #expect(response.headers["Content-Type"] == ["text/plain; version=0.0.4; charset=utf-8"])
-      #expect(response.body == "# HELP demo_total A demo.\n# TYPE demo_total counter\ndemo_total 3\n")
+      #expect(
+        response.body == "# HELP demo_total A demo.\n# TYPE demo_total counter\ndemo_total 3\n"
+      )
       #expect(response.headers["Content-Length"] == [String(response.body.utf8.count)])
     }
   }

@@ -66,6 +66,32 @@ final class RPCObserver<Recorder: RPCOutcomeRecorder>: Sendable {
     self.finish(Self.code(of: error), unlessCancelled: isCancelled)
   }
 
+  /// Records how a client call failed. grpc-swift surfaces a task cancellation and an expired
+  /// `CallOptions.timeout` alike inside interceptors (a `CancellationError`, bare or as the cause
+  /// of an `unknown` error), so both are told apart by the deadline.
+  func finish(clientError error: any Error) {
+    if Self.isCancellation(error) {
+      self.finishCancelled()
+    } else {
+      self.finish(Self.code(of: error))
+    }
+  }
+
+  private static func isCancellation(_ error: any Error) -> Bool {
+    if error is CancellationError {
+      return true
+    }
+    guard let error = error as? RPCError else { return false }
+    switch error.code {
+    case .cancelled:
+      return true
+    case .unknown:
+      return error.cause is CancellationError
+    default:
+      return false
+    }
+  }
+
   /// The status grpc-swift sends for `error`: its own code for an `RPCError` (or a convertible
   /// error), `Unknown` for anything else.
   static func code(of error: any Error) -> Status.Code {

@@ -96,7 +96,7 @@ public struct ServerMetricsInterceptor: ServerInterceptor {
       let sent = metrics.sent
       contents.producer = { writer in
         let countingWriter = RPCWriter(
-          wrapping: MessageCountingWriter(writer) { sent.increment() }
+          wrapping: TimedMessageWriter(writer, counter: sent, histogram: nil)
         )
         do {
           let trailers = try await withRPCCancellationHandler {

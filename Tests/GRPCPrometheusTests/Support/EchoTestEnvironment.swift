@@ -3,6 +3,8 @@ import GRPCCore
 import GRPCNIOTransportHTTP2
 import GRPCPrometheus
 import GRPCPrometheusExporter
+import NIOCore
+import NIOPosix
 import Prometheus
 import Testing
 
@@ -10,6 +12,7 @@ import Testing
 /// endpoint, and a generated client connected to it.
 struct EchoTestEnvironment: Sendable {
   let client: Echo_V1_Echo.Client<HTTP2ClientTransport.Posix>
+  let grpcClient: GRPCClient<HTTP2ClientTransport.Posix>
   let registry: PrometheusCollectorRegistry
   let grpcPort: Int
   let metricsPort: Int
@@ -43,6 +46,7 @@ struct EchoTestEnvironment: Sendable {
   static func run(
     options: ServerMetricsOptions = Self.defaultOptions,
     clientInterceptors: [any ClientInterceptor] = [],
+    serviceConfig: ServiceConfig = ServiceConfig(),
     registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
     _ body: @Sendable (EchoTestEnvironment) async throws -> Void
   ) async throws {
@@ -74,13 +78,15 @@ struct EchoTestEnvironment: Sendable {
         let metricsPort = try await exporter.listeningPort
         let clientTransport = try HTTP2ClientTransport.Posix(
           target: .ipv4(address: "127.0.0.1", port: port),
-          transportSecurity: .plaintext
+          transportSecurity: .plaintext,
+          serviceConfig: serviceConfig
         )
         try await withGRPCClient(transport: clientTransport, interceptors: clientInterceptors) {
           client in
           try await body(
             EchoTestEnvironment(
               client: Echo_V1_Echo.Client(wrapping: client),
+              grpcClient: client,
               registry: registry,
               grpcPort: port,
               metricsPort: metricsPort
@@ -90,6 +96,15 @@ struct EchoTestEnvironment: Sendable {
       }
       group.cancelAll()
     }
+  }
+
+  /// A TCP port on 127.0.0.1 that nothing listens on (it was free when asked).
+  static func freePort() async throws -> Int {
+    let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+      .bind(host: "127.0.0.1", port: 0).get()
+    let port = channel.localAddress!.port!
+    try await channel.close()
+    return port
   }
 
   static var defaultOptions: ServerMetricsOptions {

@@ -41,6 +41,35 @@ enum EchoWorkload {
     ),
   ]
 
+  /// What an instrumented client must have recorded after ``run(_:)``: it sends what the server
+  /// received and receives what the server sent, and sees the same codes.
+  static let clientExpectations: [String: Expectation] = [
+    "Get": Expectation(
+      started: 8,
+      received: 3,
+      sent: 8,
+      handled: ["OK": 3, "NotFound": 2, "Unknown": 1, "DeadlineExceeded": 1, "Canceled": 1]
+    ),
+    "Collect": Expectation(
+      started: 2,
+      received: 1,
+      sent: 8,
+      handled: ["OK": 1, "InvalidArgument": 1]
+    ),
+    "Expand": Expectation(
+      started: 2,
+      received: 4,
+      sent: 2,
+      handled: ["OK": 1, "PermissionDenied": 1]
+    ),
+    "Update": Expectation(
+      started: 3,
+      received: 5,
+      sent: 7,
+      handled: ["OK": 1, "Aborted": 1, "Canceled": 1]
+    ),
+  ]
+
   static func run(_ env: EchoTestEnvironment) async throws {
     let client = env.client
 
