@@ -46,6 +46,10 @@ struct ServeCommand: AsyncParsableCommand {
       let registry = PrometheusCollectorRegistry()
       var options = ServerMetricsOptions()
       options.handlingTimeHistogram = .grpcDefault
+      options.apiServerMetrics = APIServerMetricsOptions(
+        serviceName: "echo",
+        serviceVersion: DemoCommand.version
+      )
       let interceptor = try ServerMetricsInterceptor(
         registry: registry,
         services: [echo],

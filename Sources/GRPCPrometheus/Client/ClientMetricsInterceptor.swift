@@ -21,7 +21,7 @@ public import Prometheus
 /// that never gets a stream (server unreachable) reaches no interceptor; wrap such calls in
 /// ``observeCall(to:_:)`` to count them too.
 public struct ClientMetricsInterceptor: ClientInterceptor {
-  private let methods: MethodMetricsCache<GRPCMethodMetrics>
+  private let methods: MethodMetricsCache<MethodInstruments>
 
   /// Creates the interceptor and registers its families in `registry`.
   ///
@@ -36,20 +36,52 @@ public struct ClientMetricsInterceptor: ClientInterceptor {
     methods: [MethodDescriptor] = [],
     options: ClientMetricsOptions = ClientMetricsOptions()
   ) throws(MetricsConfigurationError) {
-    let families = try GRPCFamilies(
-      registry: registry,
-      names: .client(legacy: options.usesLegacyNames),
-      naming: options.naming,
-      handlingTimeBuckets: options.handlingTimeHistogram,
-      messageReceiveTimeBuckets: options.messageReceiveTimeHistogram,
-      messageSendTimeBuckets: options.messageSendTimeHistogram
-    )
+    let grpcFamilies =
+      options.recordsGRPCFamilies
+      ? try GRPCFamilies(
+        registry: registry,
+        names: .client(legacy: options.usesLegacyNames),
+        naming: options.naming,
+        handlingTimeBuckets: options.handlingTimeHistogram,
+        messageReceiveTimeBuckets: options.messageReceiveTimeHistogram,
+        messageSendTimeBuckets: options.messageSendTimeHistogram
+      ) : nil
+    var runnerFamilies: APIFamilies?
+    if let runner = options.runnerMetrics {
+      runnerFamilies = try APIFamilies(
+        registry: registry,
+        namespace: runner.namespace,
+        role: "Runner",
+        nameLabel: "endpoint",
+        fixedLabels: [
+          ("runner_name", runner.runnerName), ("service_name", runner.serviceName),
+          ("service_version", runner.serviceVersion),
+        ],
+        buckets: runner.durationHistogram,
+        httpStatus: runner.httpStatus
+      )
+    }
     let preinitialize = options.preinitializesSeries
+    let runnerFamiliesForMethods = runnerFamilies
+    let runnerOptions = options.runnerMetrics
     self.methods = MethodMetricsCache(
       catalog: MethodCatalog(methods: methods),
       eager: preinitialize
     ) { descriptor in
-      families.makeMethodMetrics(for: descriptor, preinitialize: preinitialize)
+      var api: APIMethodMetrics?
+      if let runnerFamilies = runnerFamiliesForMethods, let runnerOptions,
+        runnerOptions.instrumentsStreamingRPCs || !descriptor.isStreaming
+      {
+        api = APIMethodMetrics(
+          families: runnerFamilies,
+          defaultName: "/" + descriptor.method,
+          nameSource: .methodName
+        )
+      }
+      return MethodInstruments(
+        grpc: grpcFamilies?.makeMethodMetrics(for: descriptor, preinitialize: preinitialize),
+        api: api
+      )
     }
   }
 
@@ -62,10 +94,10 @@ public struct ClientMetricsInterceptor: ClientInterceptor {
     ) async throws -> StreamingClientResponse<Output>
   ) async throws -> StreamingClientResponse<Output> {
     CallObservation.current?.markIntercepted()
-    let metrics = self.methods.metrics(for: context.descriptor)
-    metrics.started.increment()
+    let recorder = self.methods.metrics(for: context.descriptor).startRPC()
+    let metrics = recorder.grpc
     let observer = RPCObserver(
-      recorder: metrics,
+      recorder: recorder,
       timeout: GRPCTimeout.timeout(in: request.metadata)
     )
 
@@ -76,8 +108,8 @@ public struct ClientMetricsInterceptor: ClientInterceptor {
         RPCWriter(
           wrapping: TimedMessageWriter(
             writer,
-            counter: metrics.sent,
-            histogram: metrics.messageSendTime
+            counter: metrics?.sent,
+            histogram: metrics?.messageSendTime
           )
         )
       )
@@ -128,9 +160,8 @@ public struct ClientMetricsInterceptor: ClientInterceptor {
       }
     } catch {
       if !observation.wasIntercepted {
-        let metrics = self.methods.metrics(for: method)
-        metrics.started.increment()
-        RPCObserver(recorder: metrics, timeout: nil).finish(clientError: error)
+        let recorder = self.methods.metrics(for: method).startRPC()
+        RPCObserver(recorder: recorder, timeout: nil).finish(clientError: error)
       }
       throw error
     }

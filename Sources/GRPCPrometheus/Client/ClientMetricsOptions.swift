@@ -26,8 +26,16 @@ public struct ClientMetricsOptions: Sendable {
   /// `grpc_client_completed_latency_seconds`. Default: `false`.
   public var usesLegacyNames: Bool
 
+  /// Record the go-grpc-prometheus `grpc_client_*` families. Turn off to record only the runner
+  /// families. Default: `true`.
+  public var recordsGRPCFamilies: Bool
+  /// Also record BentoML-shaped runner families; `nil` leaves them out. Default: `nil`.
+  public var runnerMetrics: RunnerMetricsOptions?
+
   /// Options with the documented defaults.
   public init() {
+    self.recordsGRPCFamilies = true
+    self.runnerMetrics = nil
     self.namespace = nil
     self.subsystem = nil
     self.constantLabels = [:]

@@ -9,10 +9,10 @@ where Base.Element == StreamingClientResponse<Message>.Contents.BodyPart {
   typealias Element = Base.Element
 
   private let base: Base
-  private let observer: RPCObserver<GRPCMethodMetrics>
-  private let metrics: GRPCMethodMetrics
+  private let observer: RPCObserver<RPCRecorder>
+  private let metrics: GRPCMethodMetrics?
 
-  init(_ base: Base, observer: RPCObserver<GRPCMethodMetrics>, metrics: GRPCMethodMetrics) {
+  init(_ base: Base, observer: RPCObserver<RPCRecorder>, metrics: GRPCMethodMetrics?) {
     self.base = base
     self.observer = observer
     self.metrics = metrics
@@ -24,13 +24,13 @@ where Base.Element == StreamingClientResponse<Message>.Contents.BodyPart {
 
   struct Iterator: AsyncIteratorProtocol {
     private var base: Base.AsyncIterator
-    private let observer: RPCObserver<GRPCMethodMetrics>
-    private let metrics: GRPCMethodMetrics
+    private let observer: RPCObserver<RPCRecorder>
+    private let metrics: GRPCMethodMetrics?
 
     init(
       base: Base.AsyncIterator,
-      observer: RPCObserver<GRPCMethodMetrics>,
-      metrics: GRPCMethodMetrics
+      observer: RPCObserver<RPCRecorder>,
+      metrics: GRPCMethodMetrics?
     ) {
       self.base = base
       self.observer = observer
@@ -38,7 +38,7 @@ where Base.Element == StreamingClientResponse<Message>.Contents.BodyPart {
     }
 
     mutating func next(isolation actor: isolated (any Actor)?) async throws -> Element? {
-      let start = self.metrics.messageReceiveTime == nil ? nil : ContinuousClock.now
+      let start = self.metrics?.messageReceiveTime == nil ? nil : ContinuousClock.now
       let part: Element?
       do {
         part = try await self.base.next(isolation: actor)
@@ -48,8 +48,8 @@ where Base.Element == StreamingClientResponse<Message>.Contents.BodyPart {
       }
       switch part {
       case .message?:
-        self.metrics.received.increment()
-        if let start, let histogram = self.metrics.messageReceiveTime {
+        self.metrics?.received.increment()
+        if let start, let histogram = self.metrics?.messageReceiveTime {
           histogram.record(start.duration(to: .now).seconds)
         }
       case .trailingMetadata?:

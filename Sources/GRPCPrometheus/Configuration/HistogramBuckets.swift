@@ -88,4 +88,10 @@ public struct HistogramBuckets: Sendable, Hashable {
   public static let grpcDefault = HistogramBuckets(
     validated: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
   )
+
+  /// BentoML's default duration buckets:
+  /// `0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10`.
+  public static let bentoMLDefault = HistogramBuckets(
+    validated: [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10]
+  )
 }

@@ -5,9 +5,9 @@ where Base.Element: Sendable {
   typealias Element = Base.Element
 
   private let base: Base
-  private let onElement: @Sendable () -> Void
+  private let onElement: @Sendable (Base.Element) -> Void
 
-  init(_ base: Base, onElement: @escaping @Sendable () -> Void) {
+  init(_ base: Base, onElement: @escaping @Sendable (Base.Element) -> Void) {
     self.base = base
     self.onElement = onElement
   }
@@ -18,9 +18,9 @@ where Base.Element: Sendable {
 
   struct Iterator: AsyncIteratorProtocol {
     private var base: Base.AsyncIterator
-    private let onElement: @Sendable () -> Void
+    private let onElement: @Sendable (Base.Element) -> Void
 
-    init(base: Base.AsyncIterator, onElement: @escaping @Sendable () -> Void) {
+    init(base: Base.AsyncIterator, onElement: @escaping @Sendable (Base.Element) -> Void) {
       self.base = base
       self.onElement = onElement
     }
@@ -29,8 +29,8 @@ where Base.Element: Sendable {
       isolation actor: isolated (any Actor)?
     ) async throws(Base.Failure) -> Element? {
       let element = try await self.base.next(isolation: actor)
-      if element != nil {
-        self.onElement()
+      if let element {
+        self.onElement(element)
       }
       return element
     }

@@ -11,3 +11,11 @@ struct MethodKey: Hashable, Sendable {
     self.method = descriptor.method
   }
 }
+
+extension MethodDescriptor {
+  /// Whether the method streams in either direction; a method of unknown type counts as unary.
+  var isStreaming: Bool {
+    guard let type = self.type else { return false }
+    return type.isRequestStreaming || type.isResponseStreaming
+  }
+}

@@ -5,10 +5,10 @@ import Prometheus
 /// timing each write (the client's `msg_send_handling_seconds`).
 struct TimedMessageWriter<Element: Sendable>: RPCWriterProtocol {
   private let base: RPCWriter<Element>
-  private let counter: Counter
+  private let counter: Counter?
   private let histogram: ValueHistogram?
 
-  init(_ base: RPCWriter<Element>, counter: Counter, histogram: ValueHistogram?) {
+  init(_ base: RPCWriter<Element>, counter: Counter?, histogram: ValueHistogram?) {
     self.base = base
     self.counter = counter
     self.histogram = histogram
@@ -22,7 +22,7 @@ struct TimedMessageWriter<Element: Sendable>: RPCWriterProtocol {
     } else {
       try await self.base.write(element)
     }
-    self.counter.increment()
+    self.counter?.increment()
   }
 
   func write(contentsOf elements: some Sequence<Element>) async throws {

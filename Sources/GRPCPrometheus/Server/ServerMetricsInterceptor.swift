@@ -22,7 +22,7 @@ public import Prometheus
 ///
 /// Place it first in the server's interceptor list so that it observes what the others do too.
 public struct ServerMetricsInterceptor: ServerInterceptor {
-  private let methods: MethodMetricsCache<GRPCMethodMetrics>
+  private let methods: MethodMetricsCache<MethodInstruments>
 
   /// Creates the interceptor and registers its families in `registry`.
   ///
@@ -37,18 +37,47 @@ public struct ServerMetricsInterceptor: ServerInterceptor {
     services: [any RegistrableRPCService] = [],
     options: ServerMetricsOptions = ServerMetricsOptions()
   ) throws(MetricsConfigurationError) {
-    let families = try GRPCFamilies(
-      registry: registry,
-      names: .server(legacy: options.usesLegacyNames),
-      naming: options.naming,
-      handlingTimeBuckets: options.handlingTimeHistogram
-    )
+    let grpcFamilies =
+      options.recordsGRPCFamilies
+      ? try GRPCFamilies(
+        registry: registry,
+        names: .server(legacy: options.usesLegacyNames),
+        naming: options.naming,
+        handlingTimeBuckets: options.handlingTimeHistogram
+      ) : nil
+    var apiFamilies: APIFamilies?
+    if let api = options.apiServerMetrics {
+      apiFamilies = try APIFamilies(
+        registry: registry,
+        namespace: api.namespace,
+        role: "API gRPC",
+        nameLabel: "api_name",
+        fixedLabels: [("service_name", api.serviceName), ("service_version", api.serviceVersion)],
+        buckets: api.durationHistogram,
+        httpStatus: api.httpStatus
+      )
+    }
     let preinitialize = options.preinitializesSeries
+    let apiFamiliesForMethods = apiFamilies
+    let apiOptions = options.apiServerMetrics
     self.methods = MethodMetricsCache(
       catalog: MethodCatalog(services: services),
       eager: preinitialize
     ) { descriptor in
-      families.makeMethodMetrics(for: descriptor, preinitialize: preinitialize)
+      var api: APIMethodMetrics?
+      if let apiFamilies = apiFamiliesForMethods, let apiOptions,
+        apiOptions.instrumentsStreamingRPCs || !descriptor.isStreaming
+      {
+        api = APIMethodMetrics(
+          families: apiFamilies,
+          defaultName: descriptor.method,
+          nameSource: apiOptions.apiName
+        )
+      }
+      return MethodInstruments(
+        grpc: grpcFamilies?.makeMethodMetrics(for: descriptor, preinitialize: preinitialize),
+        api: api
+      )
     }
   }
 
@@ -61,18 +90,16 @@ public struct ServerMetricsInterceptor: ServerInterceptor {
         _ context: ServerContext
       ) async throws -> StreamingServerResponse<Output>
   ) async throws -> StreamingServerResponse<Output> {
-    let metrics = self.methods.metrics(for: context.descriptor)
-    metrics.started.increment()
+    let recorder = self.methods.metrics(for: context.descriptor).startRPC()
     let observer = RPCObserver(
-      recorder: metrics,
+      recorder: recorder,
       timeout: GRPCTimeout.timeout(in: request.metadata)
     )
     let cancellation = context.cancellation
 
     var request = request
-    let received = metrics.received
     request.messages = RPCAsyncSequence(
-      wrapping: MessageCountingSequence(request.messages) { received.increment() }
+      wrapping: MessageCountingSequence(request.messages) { recorder.requestMessage($0) }
     )
 
     var response: StreamingServerResponse<Output>
@@ -93,7 +120,7 @@ public struct ServerMetricsInterceptor: ServerInterceptor {
 
     case .success(var contents):
       let produce = contents.producer
-      let sent = metrics.sent
+      let sent = recorder.grpc?.sent
       contents.producer = { writer in
         let countingWriter = RPCWriter(
           wrapping: TimedMessageWriter(writer, counter: sent, histogram: nil)

@@ -21,8 +21,16 @@ public struct ServerMetricsOptions: Sendable {
   /// `grpc_server_handled_latency_seconds`. Default: `false`.
   public var usesLegacyNames: Bool
 
+  /// Record the go-grpc-prometheus `grpc_server_*` families. Turn off to record only the API
+  /// families. Default: `true`.
+  public var recordsGRPCFamilies: Bool
+  /// Also record BentoML-shaped API-server families; `nil` leaves them out. Default: `nil`.
+  public var apiServerMetrics: APIServerMetricsOptions?
+
   /// Options with the documented defaults.
   public init() {
+    self.recordsGRPCFamilies = true
+    self.apiServerMetrics = nil
     self.namespace = nil
     self.subsystem = nil
     self.constantLabels = [:]
