@@ -307,4 +307,45 @@ struct APIServerMetricsTests {
     }
     #expect(error?.field == "namespace")
   }
+
+  @Test("Runner families on the client: endpoint and runner_name labels, namespace bentoml_runner")
+  func runnerFamiliesOnTheClient() async throws {
+    let registry = PrometheusCollectorRegistry()
+    var options = ClientMetricsOptions()
+    options.recordsGRPCFamilies = false
+    options.runnerMetrics = RunnerMetricsOptions(
+      runnerName: "echo_runner",
+      serviceName: "gateway",
+      serviceVersion: "2.0"
+    )
+    let client = try ClientMetricsInterceptor(
+      registry: registry,
+      methods: Echo_V1_Echo.Method.descriptors,
+      options: options
+    )
+    let transport = InProcessTransport()
+    try await withGRPCServer(transport: transport.server, services: [EchoService()]) { _ in
+      try await withGRPCClient(transport: transport.client, interceptors: [client]) { grpc in
+        let echo = Echo_V1_Echo.Client(wrapping: grpc)
+        _ = try await echo.get(Echo_V1_EchoRequest("x"))
+        try await expectCode(.unavailable) {
+          try await echo.get(Echo_V1_EchoRequest("error:UNAVAILABLE"))
+        }
+      }
+    }
+    let exposition = try Exposition(registry.emitToString())
+    func labels(_ code: String? = nil) -> [String: String] {
+      var labels = [
+        "endpoint": "/Get", "runner_name": "echo_runner", "service_name": "gateway",
+        "service_version": "2.0",
+      ]
+      labels["http_response_code"] = code
+      return labels
+    }
+    #expect(exposition.value("bentoml_runner_request_total", labels("200")) == 1)
+    #expect(exposition.value("bentoml_runner_request_total", labels("503")) == 1)
+    #expect(exposition.value("bentoml_runner_request_duration_seconds_count", labels("200")) == 1)
+    #expect(exposition.value("bentoml_runner_request_in_progress", labels()) == 0)
+    #expect(exposition.samples(named: "grpc_client_started_total").isEmpty)
+  }
 }
