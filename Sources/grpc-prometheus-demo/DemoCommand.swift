@@ -10,7 +10,7 @@ struct DemoCommand: AsyncParsableCommand {
     commandName: "grpc-prometheus-demo",
     abstract: "An Echo gRPC server instrumented with Prometheus metrics.",
     version: Self.version,
-    subcommands: [ServeCommand.self],
+    subcommands: [ServeCommand.self, LoadCommand.self],
     defaultSubcommand: ServeCommand.self
   )
 }

@@ -28,6 +28,9 @@ struct ServeCommand: AsyncParsableCommand {
   @Flag(help: "Serve the same service with no interceptors and no /metrics, to measure overhead.")
   var noMetrics = false
 
+  @Flag(help: "Also run a gentle background load against this server, so /metrics moves.")
+  var selfLoad = false
+
   func run() async throws {
     var logger = Logger(label: "grpc-prometheus-demo")
     logger.logLevel = .info
@@ -64,6 +67,9 @@ struct ServeCommand: AsyncParsableCommand {
           logger: logger
         )
       )
+      if self.selfLoad {
+        services.append(SelfLoadService(host: self.host, port: self.port, registry: registry))
+      }
       logger.info(
         "Serving Echo with metrics",
         metadata: [
