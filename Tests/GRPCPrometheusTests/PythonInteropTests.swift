@@ -24,7 +24,9 @@ struct PythonInteropTests {
     return directory
   }
 
-  @Test("A grpcio client's calls are counted exactly by the Swift server, and Python parses /metrics")
+  @Test(
+    "A grpcio client's calls are counted exactly by the Swift server, and Python parses /metrics"
+  )
   func grpcioClientAgainstSwiftServer() async throws {
     let stubs = try await Self.generatedStubs()
     try await EchoTestEnvironment.run { env in
@@ -41,16 +43,25 @@ struct PythonInteropTests {
         $0.sum("grpc_server_handled_total") == $0.sum("grpc_server_started_total")
           && $0.sum("grpc_server_started_total") == 14
       }
-      let expected: [String: (started: Double, received: Double, sent: Double, handled: [String: Double])] = [
-        "Get": (8, 8, 3, ["OK": 3, "NotFound": 2, "Unknown": 1, "DeadlineExceeded": 1, "Canceled": 1]),
-        "Collect": (2, 6, 1, ["OK": 1, "InvalidArgument": 1]),
-        "Expand": (2, 2, 3, ["OK": 1, "PermissionDenied": 1]),
-        "Update": (2, 4, 3, ["OK": 1, "Aborted": 1]),
-      ]
+      let expected:
+        [String: (started: Double, received: Double, sent: Double, handled: [String: Double])] = [
+          "Get": (
+            8, 8, 3, ["OK": 3, "NotFound": 2, "Unknown": 1, "DeadlineExceeded": 1, "Canceled": 1]
+          ),
+          "Collect": (2, 6, 1, ["OK": 1, "InvalidArgument": 1]),
+          "Expand": (2, 2, 3, ["OK": 1, "PermissionDenied": 1]),
+          "Update": (2, 4, 3, ["OK": 1, "Aborted": 1]),
+        ]
       for (method, counts) in expected {
         let labels = echoLabels(method)
-        #expect(exposition.value("grpc_server_started_total", labels) == counts.started, "\(method)")
-        #expect(exposition.value("grpc_server_msg_received_total", labels) == counts.received, "\(method)")
+        #expect(
+          exposition.value("grpc_server_started_total", labels) == counts.started,
+          "\(method)"
+        )
+        #expect(
+          exposition.value("grpc_server_msg_received_total", labels) == counts.received,
+          "\(method)"
+        )
         #expect(exposition.value("grpc_server_msg_sent_total", labels) == counts.sent, "\(method)")
         for code in goCodeNames {
           #expect(
@@ -61,14 +72,19 @@ struct PythonInteropTests {
         }
       }
       // The unknown method never reached the interceptor: the router answered UNIMPLEMENTED.
-      #expect(exposition.samples(named: "grpc_server_started_total").allSatisfy { $0.labels["grpc_method"] != "Nope" })
+      #expect(
+        exposition.samples(named: "grpc_server_started_total").allSatisfy {
+          $0.labels["grpc_method"] != "Nope"
+        }
+      )
 
       let parser = try await Self.parseWithPython(exposition.text)
       #expect(parser.status == 0, "\(parser.output)")
     }
   }
 
-  static func parseWithPython(_ exposition: String) async throws -> (status: Int32, output: String) {
+  static func parseWithPython(_ exposition: String) async throws -> (status: Int32, output: String)
+  {
     let file = FileManager.default.temporaryDirectory
       .appendingPathComponent("exposition-\(UUID().uuidString).txt")
     try exposition.write(to: file, atomically: true, encoding: .utf8)
@@ -134,7 +150,11 @@ struct PythonInteropTests {
           for try await _ in $0.messages {}
         }
       }
-      let nope = MethodDescriptor(fullyQualifiedService: "echo.v1.Echo", method: "Nope", type: .unary)
+      let nope = MethodDescriptor(
+        fullyQualifiedService: "echo.v1.Echo",
+        method: "Nope",
+        type: .unary
+      )
       try await expectCode(.unimplemented) {
         try await grpc.unary(
           request: ClientRequest(message: Echo_V1_EchoRequest("x")),
@@ -147,18 +167,25 @@ struct PythonInteropTests {
     }
 
     let exposition = try Exposition(registry.emitToString())
-    let expected: [String: (started: Double, received: Double, sent: Double, handled: [String: Double])] = [
-      "Get": (6, 3, 6, ["OK": 3, "NotFound": 1, "Unknown": 1, "DeadlineExceeded": 1]),
-      "Collect": (1, 1, 4, ["OK": 1]),
-      "Expand": (1, 3, 1, ["OK": 1]),
-      "Update": (1, 1, 2, ["Aborted": 1]),
-    ]
+    let expected:
+      [String: (started: Double, received: Double, sent: Double, handled: [String: Double])] = [
+        "Get": (6, 3, 6, ["OK": 3, "NotFound": 1, "Unknown": 1, "DeadlineExceeded": 1]),
+        "Collect": (1, 1, 4, ["OK": 1]),
+        "Expand": (1, 3, 1, ["OK": 1]),
+        "Update": (1, 1, 2, ["Aborted": 1]),
+      ]
     for (method, counts) in expected {
       let labels = echoLabels(method)
       #expect(exposition.value("grpc_client_started_total", labels) == counts.started, "\(method)")
-      #expect(exposition.value("grpc_client_msg_received_total", labels) == counts.received, "\(method)")
+      #expect(
+        exposition.value("grpc_client_msg_received_total", labels) == counts.received,
+        "\(method)"
+      )
       #expect(exposition.value("grpc_client_msg_sent_total", labels) == counts.sent, "\(method)")
-      #expect(exposition.value("grpc_client_handling_seconds_count", labels) == counts.started, "\(method)")
+      #expect(
+        exposition.value("grpc_client_handling_seconds_count", labels) == counts.started,
+        "\(method)"
+      )
       for code in goCodeNames {
         #expect(
           exposition.value("grpc_client_handled_total", echoLabels(method, ["grpc_code": code]))
@@ -169,7 +196,10 @@ struct PythonInteropTests {
     }
     let nopeLabels = ["grpc_service": "echo.v1.Echo", "grpc_method": "Nope", "grpc_type": "unary"]
     #expect(
-      exposition.value("grpc_client_handled_total", nopeLabels.merging(["grpc_code": "Unimplemented"]) { $1 })
+      exposition.value(
+        "grpc_client_handled_total",
+        nopeLabels.merging(["grpc_code": "Unimplemented"]) { $1 }
+      )
         == 1
     )
     let promtool = try await Promtool.checkMetrics(exposition.text)

@@ -73,7 +73,8 @@ final class ChildProcess: Sendable {
       if ContinuousClock.now > deadline {
         self.stop()
         throw Failure(
-          description: "timed out after \(timeout)\nstdout:\n\(self.standardOutput)\nstderr:\n\(self.standardError)"
+          description:
+            "timed out after \(timeout)\nstdout:\n\(self.standardOutput)\nstderr:\n\(self.standardError)"
         )
       }
       try await Task.sleep(for: .milliseconds(20))
@@ -87,13 +88,15 @@ final class ChildProcess: Sendable {
   func waitForLine(startingWith prefix: String, timeout: Duration) async throws -> String {
     let deadline = ContinuousClock.now + timeout
     while true {
-      if let line = self.standardOutput.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }) {
+      if let line = self.standardOutput.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }
+      ) {
         return String(line)
       }
       if !self.process.isRunning || ContinuousClock.now > deadline {
         self.stop()
         throw Failure(
-          description: "no line starting with '\(prefix)'\nstdout:\n\(self.standardOutput)\nstderr:\n\(self.standardError)"
+          description:
+            "no line starting with '\(prefix)'\nstdout:\n\(self.standardOutput)\nstderr:\n\(self.standardError)"
         )
       }
       try await Task.sleep(for: .milliseconds(20))
