@@ -32,5 +32,8 @@ fi
 echo "==> swift format lint --strict"
 git ls-files -z '*.swift' | grep -zv '/Generated/' | xargs -0 swift format lint --strict
 
+echo "==> swift build --build-tests (every target, the demo and the example included)"
+swift build --build-tests
+
 echo "==> swift test"
-swift test "$@"
+swift test --skip-build "$@"

@@ -65,6 +65,8 @@ final class ChildProcess: Sendable {
 
   var isRunning: Bool { self.process.isRunning }
 
+  var processIdentifier: Int32 { self.process.processIdentifier }
+
   /// Waits for the process to exit; kills it and fails after `timeout`.
   @discardableResult
   func waitForExit(timeout: Duration) async throws -> Int32 {
