@@ -61,28 +61,19 @@ public struct ClientMetricsInterceptor: ClientInterceptor {
         httpStatus: runner.httpStatus
       )
     }
-    let preinitialize = options.preinitializesSeries
-    let runnerFamiliesForMethods = runnerFamilies
-    let runnerOptions = options.runnerMetrics
+    let factory = MethodInstrumentsFactory(
+      grpc: grpcFamilies,
+      preinitializesSeries: options.preinitializesSeries,
+      api: runnerFamilies,
+      apiNameSource: .methodName,
+      apiInstrumentsStreamingRPCs: options.runnerMetrics?.instrumentsStreamingRPCs ?? true,
+      apiDefaultName: { "/" + $0.method }
+    )
     self.methods = MethodMetricsCache(
       catalog: MethodCatalog(methods: methods),
-      eager: preinitialize
-    ) { descriptor in
-      var api: APIMethodMetrics?
-      if let runnerFamilies = runnerFamiliesForMethods, let runnerOptions,
-        runnerOptions.instrumentsStreamingRPCs || !descriptor.isStreaming
-      {
-        api = APIMethodMetrics(
-          families: runnerFamilies,
-          defaultName: "/" + descriptor.method,
-          nameSource: .methodName
-        )
-      }
-      return MethodInstruments(
-        grpc: grpcFamilies?.makeMethodMetrics(for: descriptor, preinitialize: preinitialize),
-        api: api
-      )
-    }
+      eager: factory.preinitializesSeries,
+      make: factory.make(for:)
+    )
   }
 
   public func intercept<Input: Sendable, Output: Sendable>(

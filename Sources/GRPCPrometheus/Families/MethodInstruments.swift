@@ -30,3 +30,30 @@ struct RPCRecorder: RPCOutcomeRecorder {
     self.api?.requestMessage(message)
   }
 }
+
+/// Builds a method's instruments from the families an interceptor registered; shared by the server
+/// and the client so both decide the same way which families a method records into.
+struct MethodInstrumentsFactory: Sendable {
+  var grpc: GRPCFamilies?
+  var preinitializesSeries: Bool
+  var api: APIFamilies?
+  var apiNameSource: APINameSource
+  var apiInstrumentsStreamingRPCs: Bool
+  /// The name a method's API series carry by default: `Get` on the server, `/Get` for runners.
+  var apiDefaultName: @Sendable (MethodDescriptor) -> String
+
+  func make(for descriptor: MethodDescriptor) -> MethodInstruments {
+    var api: APIMethodMetrics?
+    if let families = self.api, self.apiInstrumentsStreamingRPCs || !descriptor.isStreaming {
+      api = APIMethodMetrics(
+        families: families,
+        defaultName: self.apiDefaultName(descriptor),
+        nameSource: self.apiNameSource
+      )
+    }
+    return MethodInstruments(
+      grpc: self.grpc?.makeMethodMetrics(for: descriptor, preinitialize: self.preinitializesSeries),
+      api: api
+    )
+  }
+}

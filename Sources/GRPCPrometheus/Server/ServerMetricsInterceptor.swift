@@ -57,28 +57,19 @@ public struct ServerMetricsInterceptor: ServerInterceptor {
         httpStatus: api.httpStatus
       )
     }
-    let preinitialize = options.preinitializesSeries
-    let apiFamiliesForMethods = apiFamilies
-    let apiOptions = options.apiServerMetrics
+    let factory = MethodInstrumentsFactory(
+      grpc: grpcFamilies,
+      preinitializesSeries: options.preinitializesSeries,
+      api: apiFamilies,
+      apiNameSource: options.apiServerMetrics?.apiName ?? .methodName,
+      apiInstrumentsStreamingRPCs: options.apiServerMetrics?.instrumentsStreamingRPCs ?? true,
+      apiDefaultName: { $0.method }
+    )
     self.methods = MethodMetricsCache(
       catalog: MethodCatalog(services: services),
-      eager: preinitialize
-    ) { descriptor in
-      var api: APIMethodMetrics?
-      if let apiFamilies = apiFamiliesForMethods, let apiOptions,
-        apiOptions.instrumentsStreamingRPCs || !descriptor.isStreaming
-      {
-        api = APIMethodMetrics(
-          families: apiFamilies,
-          defaultName: descriptor.method,
-          nameSource: apiOptions.apiName
-        )
-      }
-      return MethodInstruments(
-        grpc: grpcFamilies?.makeMethodMetrics(for: descriptor, preinitialize: preinitialize),
-        api: api
-      )
-    }
+      eager: factory.preinitializesSeries,
+      make: factory.make(for:)
+    )
   }
 
   public func intercept<Input: Sendable, Output: Sendable>(
