@@ -133,7 +133,11 @@ public final class MetricsExporter: Service {
           )
         }
       }
-      .childChannelOption(.allowRemoteHalfClosure, value: true)
+      // Half-closure lets a plain-HTTP client that shuts down its sending side after the request
+      // (`nc`, some scripts) still read the response. Not with TLS: there NIOSSL would treat the
+      // client's close_notify as a half-close and hold every connection open for its 5-second
+      // shutdown timeout.
+      .childChannelOption(.allowRemoteHalfClosure, value: tls == nil)
       .bind(host: self.configuration.host, port: self.configuration.port) { channel in
         channel.eventLoop.makeCompletedFuture {
           let pipeline = channel.pipeline.syncOperations
