@@ -4,15 +4,21 @@ import NIOHTTP1
 import NIOPosix
 public import Prometheus
 public import ServiceLifecycle
-import Synchronization
 
-/// An HTTP/1.1 server that serves a registry's metrics for Prometheus to scrape.
+/// An HTTP/1.1 server that serves metrics for Prometheus to scrape, hardened for production:
+/// TLS and basic authentication (``MetricsWebConfiguration``), gzip, limits on concurrent scrapes,
+/// connections, request sizes and slow or silent clients (``MetricsExporterLimits``), promhttp's
+/// self-metrics, and several sources in one exposition (``MetricsSource``).
 ///
-/// Run it beside the gRPC server in a `ServiceGroup`; it stops accepting scrapes on graceful
-/// shutdown, lets the scrapes in flight finish, and returns.
+/// Run it beside the gRPC server in a `ServiceGroup`. On graceful shutdown it stops accepting
+/// connections, closes idle ones, lets the scrapes in flight finish (their connections then
+/// close), and returns.
 ///
 /// ```swift
-/// let exporter = MetricsExporter(registry: registry, configuration: .init(port: 9464))
+/// let exporter = MetricsExporter(
+///   sources: [registry, ProcessMetricsCollector()],
+///   configuration: MetricsExporterConfiguration(port: 9464)
+/// )
 /// let group = ServiceGroup(services: [grpcServer, exporter], logger: logger)
 /// try await group.run()
 /// ```
@@ -21,18 +27,41 @@ public final class MetricsExporter: Service {
   private let responder: MetricsResponder
   private let logger: Logger
   private let portPromise = ListeningPortPromise()
-  private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
-  private let isShuttingDown = Atomic<Bool>(false)
+  private let tracker: ConnectionTracker
 
-  /// Creates an exporter for `registry`; nothing listens until ``run()``.
-  public init(
+  /// Creates an exporter for one registry (plus promhttp's self-metrics, unless
+  /// ``MetricsExporterConfiguration/servesHandlerMetrics`` is off); nothing listens until
+  /// ``run()``.
+  public convenience init(
     registry: PrometheusCollectorRegistry,
     configuration: MetricsExporterConfiguration = MetricsExporterConfiguration(),
     logger: Logger = Logger(label: "grpc-prometheus.exporter")
   ) {
+    self.init(sources: [registry], configuration: configuration, logger: logger)
+  }
+
+  /// Creates an exporter that serves several sources as one exposition, in the order given,
+  /// followed by promhttp's self-metrics unless
+  /// ``MetricsExporterConfiguration/servesHandlerMetrics`` is off. Nothing listens until
+  /// ``run()``.
+  ///
+  /// - Parameter sources: For example `[registry, ProcessMetricsCollector()]`. No two may emit
+  ///   the same family: a scrape that finds one twice answers `500` (see ``MetricsSource``).
+  public init(
+    sources: [any MetricsSource],
+    configuration: MetricsExporterConfiguration = MetricsExporterConfiguration(),
+    logger: Logger = Logger(label: "grpc-prometheus.exporter")
+  ) {
     self.configuration = configuration
-    self.responder = MetricsResponder(path: configuration.path) { registry.emitToBuffer() }
+    self.responder = MetricsResponder(
+      sources: sources,
+      configuration: configuration,
+      logger: logger
+    )
     self.logger = logger
+    self.tracker = ConnectionTracker(
+      maximumConnections: configuration.limits.maximumConnections
+    )
   }
 
   /// The port the exporter listens on, once it does (useful with port `0`).
@@ -47,28 +76,20 @@ public final class MetricsExporter: Service {
     let server:
       NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>
     do {
-      server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-        .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-        .childChannelOption(.allowRemoteHalfClosure, value: true)
-        .bind(host: self.configuration.host, port: self.configuration.port) { channel in
-          channel.eventLoop.makeCompletedFuture {
-            try channel.pipeline.syncOperations.configureHTTPServerPipeline(
-              withErrorHandling: true
-            )
-            return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
-              wrappingChannelSynchronously: channel
-            )
-          }
-        }
+      server = try await self.bind()
     } catch {
       self.portPromise.complete(.failure(error))
       throw error
     }
     let port = server.channel.localAddress?.port ?? self.configuration.port
     self.portPromise.complete(.success(port))
+    let scheme = self.configuration.web.tls == nil ? "http" : "https"
     self.logger.info(
       "Serving metrics",
-      metadata: ["address": "http://\(self.configuration.host):\(port)\(self.configuration.path)"]
+      metadata: [
+        "address": "\(scheme)://\(self.configuration.host):\(port)\(self.configuration.path)",
+        "basic_auth": "\(self.configuration.web.basicAuth != nil)",
+      ]
     )
 
     try await withGracefulShutdownHandler {
@@ -82,50 +103,97 @@ public final class MetricsExporter: Service {
         }
       }
     } onGracefulShutdown: {
-      self.beginShutdown(server: server.channel)
+      self.tracker.shutDown()
+      server.channel.close(promise: nil)
     }
   }
 
-  /// Stops accepting connections and ends idle ones; a scrape being answered completes first.
-  private func beginShutdown(server: any Channel) {
-    self.isShuttingDown.store(true, ordering: .releasing)
-    server.close(promise: nil)
-    for channel in self.connections.withLock({ Array($0.values) }) {
-      channel.close(mode: .input, promise: nil)
-    }
+  private func bind() async throws
+    -> NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>
+  {
+    let limits = self.configuration.limits
+    let tls = self.configuration.web.tls
+    let tracker = self.tracker
+    let decoderLimits = {
+      var decoderLimits = NIOHTTPDecoderLimitConfiguration()
+      decoderLimits.maxHeaderFieldSize = limits.maximumRequestHeaderBytes
+      decoderLimits.maxHeaderListSize = limits.maximumRequestHeaderBytes
+      decoderLimits.maxHeaderFieldCount = limits.maximumRequestHeaderFields
+      return decoderLimits
+    }()
+    let idleTimeout = TimeAmount(limits.idleTimeout)
+    let requestTimeout = TimeAmount(limits.requestTimeout)
+
+    return try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+      .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+      .serverChannelInitializer { channel in
+        channel.eventLoop.makeCompletedFuture {
+          try channel.pipeline.syncOperations.addHandler(
+            ConnectionAdmissionHandler(tracker: tracker)
+          )
+        }
+      }
+      // Half-closure lets a plain-HTTP client that shuts down its sending side after the request
+      // (`nc`, some scripts) still read the response. Not with TLS: there NIOSSL would treat the
+      // client's close_notify as a half-close and hold every connection open for its 5-second
+      // shutdown timeout.
+      .childChannelOption(.allowRemoteHalfClosure, value: tls == nil)
+      .bind(host: self.configuration.host, port: self.configuration.port) { channel in
+        channel.eventLoop.makeCompletedFuture {
+          let pipeline = channel.pipeline.syncOperations
+          try pipeline.addHandler(IdleStateHandler(readTimeout: idleTimeout))
+          try pipeline.addHandler(InboundActivityHandler())
+          if let tls {
+            try pipeline.addHandler(tls.makeServerHandler())
+          }
+          try pipeline.configureHTTPServerPipeline(
+            withErrorHandling: false,
+            withEncoderConfiguration: HTTPResponseEncoder.Configuration(),
+            withDecoderLimitConfiguration: decoderLimits
+          )
+          try pipeline.addHandler(HTTPErrorStatusHandler())
+          try pipeline.addHandler(ConnectionTimeoutHandler(requestTimeout: requestTimeout))
+          return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
+            wrappingChannelSynchronously: channel
+          )
+        }
+      }
   }
 
   private func serve(
     _ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>
-  )
-    async
-  {
-    let id = ObjectIdentifier(connection.channel)
-    self.connections.withLock { $0[id] = connection.channel }
-    defer { self.connections.withLock { _ = $0.removeValue(forKey: id) } }
-    if self.isShuttingDown.load(ordering: .acquiring) {
-      connection.channel.close(promise: nil)
-      return
-    }
-
+  ) async {
+    let channel = connection.channel
+    self.tracker.servingStarted(on: channel)
+    let maximumBodyBytes = self.configuration.limits.maximumRequestBodyBytes
     do {
       try await connection.executeThenClose { inbound, outbound in
-        var requestHead: HTTPRequestHead?
+        var request: HTTPRequestHead?
+        var bodyBytes = 0
         for try await part in inbound {
           switch part {
           case .head(let head):
-            requestHead = head
-          case .body:
-            continue
+            request = head
+            bodyBytes = 0
+          case .body(let buffer):
+            bodyBytes += buffer.readableBytes
+            if bodyBytes > maximumBodyBytes, let head = request {
+              let response = MetricsResponder.plain(
+                .payloadTooLarge,
+                "Request body too large\n",
+                sendsBody: head.method != .HEAD
+              )
+              try await self.write(response, keepAlive: false, to: outbound)
+              return
+            }
           case .end:
-            guard let head = requestHead else { continue }
-            requestHead = nil
-            let keepAlive = head.isKeepAlive && !self.isShuttingDown.load(ordering: .acquiring)
-            try await self.write(
-              self.responder.respond(to: head),
-              keepAlive: keepAlive,
-              to: outbound
-            )
+            guard let head = request else { continue }
+            request = nil
+            self.tracker.responseStarted(on: channel)
+            let response = await self.responder.respond(to: head)
+            let keepAlive = head.isKeepAlive && !self.tracker.isShuttingDown
+            try await self.write(response, keepAlive: keepAlive, to: outbound)
+            self.tracker.responseFinished(on: channel)
             if !keepAlive {
               return
             }
@@ -146,8 +214,8 @@ public final class MetricsExporter: Service {
     headers.replaceOrAdd(name: "Connection", value: keepAlive ? "keep-alive" : "close")
     let head = HTTPResponseHead(version: .http1_1, status: response.status, headers: headers)
     try await outbound.write(.head(head))
-    if response.sendsBody {
-      try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: response.body))))
+    if response.sendsBody && response.body.readableBytes > 0 {
+      try await outbound.write(.body(.byteBuffer(response.body)))
     }
     try await outbound.write(.end(nil))
   }

@@ -31,6 +31,9 @@ struct ServeCommand: AsyncParsableCommand {
   @Flag(help: "Also run a gentle background load against this server, so /metrics moves.")
   var selfLoad = false
 
+  @OptionGroup(title: "Securing /metrics")
+  var metricsEndpoint: MetricsEndpointOptions
+
   func run() async throws {
     var logger = Logger(label: "grpc-prometheus-demo")
     logger.logLevel = .info
@@ -62,8 +65,11 @@ struct ServeCommand: AsyncParsableCommand {
       services.append(GRPCServerService(server: server))
       services.append(
         MetricsExporter(
-          registry: registry,
-          configuration: MetricsExporterConfiguration(host: self.host, port: self.metricsPort),
+          sources: [registry, ProcessMetricsCollector()],
+          configuration: try self.metricsEndpoint.exporterConfiguration(
+            host: self.host,
+            port: self.metricsPort
+          ),
           logger: logger
         )
       )

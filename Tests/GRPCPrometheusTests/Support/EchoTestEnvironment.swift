@@ -57,7 +57,7 @@ struct EchoTestEnvironment: Sendable {
       options: options
     )
     let exporter = MetricsExporter(
-      registry: registry,
+      sources: [registry, ProcessMetricsCollector()],
       configuration: MetricsExporterConfiguration(host: "127.0.0.1", port: 0)
     )
     let serverTransport = HTTP2ServerTransport.Posix(
