@@ -28,6 +28,7 @@ public final class MetricsExporter: Service {
   private let logger: Logger
   private let portPromise = ListeningPortPromise()
   private let tracker: ConnectionTracker
+  private static let writeSliceBytes = 64 * 1024
 
   /// Creates an exporter for one registry (plus promhttp's self-metrics, unless
   /// ``MetricsExporterConfiguration/servesHandlerMetrics`` is off); nothing listens until
@@ -141,7 +142,9 @@ public final class MetricsExporter: Service {
       .bind(host: self.configuration.host, port: self.configuration.port) { channel in
         channel.eventLoop.makeCompletedFuture {
           let pipeline = channel.pipeline.syncOperations
-          try pipeline.addHandler(IdleStateHandler(readTimeout: idleTimeout))
+          try pipeline.addHandler(
+            IdleStateHandler(readTimeout: idleTimeout, writeTimeout: idleTimeout)
+          )
           try pipeline.addHandler(InboundActivityHandler())
           if let tls {
             try pipeline.addHandler(tls.makeServerHandler())
@@ -214,8 +217,14 @@ public final class MetricsExporter: Service {
     headers.replaceOrAdd(name: "Connection", value: keepAlive ? "keep-alive" : "close")
     let head = HTTPResponseHead(version: .http1_1, status: response.status, headers: headers)
     try await outbound.write(.head(head))
-    if response.sendsBody && response.body.readableBytes > 0 {
-      try await outbound.write(.body(.byteBuffer(response.body)))
+    if response.sendsBody {
+      // In slices, so each completed write shows a slow but reading client as making progress.
+      var body = response.body
+      while let slice = body.readSlice(length: min(body.readableBytes, Self.writeSliceBytes)),
+        slice.readableBytes > 0
+      {
+        try await outbound.write(.body(.byteBuffer(slice)))
+      }
     }
     try await outbound.write(.end(nil))
   }

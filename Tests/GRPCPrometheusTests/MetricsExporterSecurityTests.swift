@@ -163,6 +163,55 @@ struct MetricsExporterSecurityTests {
     }
   }
 
+  /// Which clients each `client_auth_type` lets scrape: one without a certificate, one with a
+  /// certificate from a CA the server does not know, one with a certificate from its CA.
+  @Test(
+    "Client certificate policies admit the clients Go's tls.ClientAuthType would",
+    arguments: [
+      (MetricsTLSConfiguration.ClientAuthentication.requestClientCert, [true, true, true]),
+      (.requireAnyClientCert, [false, true, true]),
+      (.verifyClientCertIfGiven, [true, false, true]),
+      (.requireAndVerifyClientCert, [false, false, true]),
+    ]
+  )
+  func clientCertificatePolicies(
+    policy: MetricsTLSConfiguration.ClientAuthentication,
+    admitted: [Bool]
+  ) async throws {
+    let pki = try TestPKI.make()
+    let foreign = try TestPKI.make()
+    defer {
+      pki.remove()
+      foreign.remove()
+    }
+    let tls = try MetricsTLSConfiguration(
+      certificateFile: pki.serverCertificateFile,
+      keyFile: pki.serverKeyFile,
+      clientAuthentication: policy,
+      clientCAFile: policy.rawValue.contains("Verify") ? pki.caCertificateFile : nil
+    )
+    let configuration = ExporterHarness.local { $0.web.tls = tls }
+    try await ExporterHarness.run(sources: [], configuration: configuration) { port in
+      var outcomes: [Bool] = []
+      for issuer in [nil, foreign, pki] {
+        let transport = HTTPTestClient.Transport(
+          tls: try pki.clientContext(presentingCertificateOf: issuer)
+        )
+        do {
+          let response = try await HTTPTestClient.request(
+            port: port,
+            transport: transport,
+            timeout: .seconds(5)
+          )
+          outcomes.append(response.status == .ok)
+        } catch {
+          outcomes.append(false)
+        }
+      }
+      #expect(outcomes == admitted)
+    }
+  }
+
   @Test("A key that does not match the certificate fails at construction, naming key_file")
   func mismatchedKeyIsRefused() throws {
     let pki = try TestPKI.make()

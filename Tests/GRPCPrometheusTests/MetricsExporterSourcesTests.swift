@@ -1,7 +1,8 @@
-import GRPCPrometheusExporter
 import NIOHTTP1
 import Prometheus
 import Testing
+
+@testable import GRPCPrometheusExporter
 
 @Suite("Metrics exporter sources and self-metrics")
 struct MetricsExporterSourcesTests {
@@ -135,5 +136,19 @@ struct MetricsExporterSourcesTests {
       #expect(result.status == 0, "\(result.output)\n\(exposition.text)")
       #expect(result.output.isEmpty, "\(result.output)")
     }
+  }
+
+  @Test("Family names come from # TYPE lines only")
+  func familyNamesComeFromTypeLines() {
+    let text = """
+      # HELP a_total Mentions # TYPE fake counter in its help.
+      # TYPE a_total counter
+      a_total 1
+      #TYPE not_a_family gauge
+      # TYPE b gauge
+      b{x="# TYPE c gauge"} 2
+      # TYPE last untyped
+      """
+    #expect(ExpositionAssembler.familyNames(in: Array(text.utf8)[...]) == ["a_total", "b", "last"])
   }
 }

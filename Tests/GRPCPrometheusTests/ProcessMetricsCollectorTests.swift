@@ -133,17 +133,18 @@ struct ProcessMetricsCollectorTests {
     #expect(descriptors.allSatisfy { $0 >= 0 })
     #expect(openDuring - openBefore >= 50)
 
-    // Half a second of busy work adds CPU time.
+    // A quarter second of busy work adds CPU time (at least a fifth of it, even with other
+    // tests competing for the two cores).
     let cpuBefore = try #require(collector.sample().cpuSeconds)
     let clock = ContinuousClock()
-    let deadline = clock.now + .milliseconds(500)
+    let deadline = clock.now + .milliseconds(250)
     var spin: UInt64 = 0
     while clock.now < deadline {
       spin &+= 1
     }
     let cpuAfter = try #require(collector.sample().cpuSeconds)
     #expect(spin > 0)
-    #expect(cpuAfter - cpuBefore >= 0.2)
+    #expect(cpuAfter - cpuBefore >= 0.05)
   }
 
   /// Seconds since this process started, as `ps -o etimes=` reports.

@@ -80,10 +80,12 @@ public struct BcryptHash: Sendable, Hashable, CustomStringConvertible {
   /// Names the cost only: the hash stays out of logs.
   public var description: String { "BcryptHash(cost: \(self.cost))" }
 
+  /// Equal when the encoded hashes are equal (same prefix, cost, salt and hash).
   public static func == (lhs: BcryptHash, rhs: BcryptHash) -> Bool {
     lhs.encoded == rhs.encoded
   }
 
+  /// Hashes the encoded form, consistently with `==`.
   public func hash(into hasher: inout Hasher) {
     hasher.combine(self.encoded)
   }

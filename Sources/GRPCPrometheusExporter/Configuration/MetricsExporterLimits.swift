@@ -23,7 +23,8 @@ public struct MetricsExporterLimits: Sendable, Hashable {
   public var maximumRequestBodyBytes: Int
   /// How long a connection may stay silent while no response is being prepared for it (before
   /// the TLS handshake, before a request, or between keep-alive requests) before the exporter
-  /// closes it. Longer than Prometheus's usual scrape intervals so keep-alive connections are
+  /// closes it; also how long a response being sent may make no progress (a client that stops
+  /// reading). Longer than Prometheus's usual scrape intervals so keep-alive connections are
   /// reused. Default: 120 seconds.
   public var idleTimeout: Duration
   /// How long a client has, from the first byte of a request (or of the TLS handshake), to finish

@@ -202,6 +202,7 @@ public struct MetricsTLSConfiguration: Sendable, Hashable {
       && lhs.maximumVersion == rhs.maximumVersion
   }
 
+  /// Hashes the same fields `==` compares.
   public func hash(into hasher: inout Hasher) {
     hasher.combine(self.certificateFile)
     hasher.combine(self.keyFile)

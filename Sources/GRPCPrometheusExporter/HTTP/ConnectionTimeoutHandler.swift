@@ -4,9 +4,11 @@ import NIOHTTP1
 /// Closes connections that hold the exporter without asking for anything:
 ///
 /// - silent ones: when NIO's `IdleStateHandler` at the front of the pipeline reports no read for
-///   the idle timeout and no response is being prepared (a long scrape is not idleness), and
-/// - slow ones: when a request is not complete within the request timeout of its first byte,
-///   however steadily its bytes trickle in.
+///   the idle timeout and no response is being prepared (a long scrape is not idleness);
+/// - slow senders: when a request is not complete within the request timeout of its first byte,
+///   however steadily its bytes trickle in;
+/// - stalled readers: when, while a response is being sent, the `IdleStateHandler` reports that
+///   no write has completed for the idle timeout (the client stopped reading).
 final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHandler {
   typealias InboundIn = HTTPServerRequestPart
   typealias InboundOut = HTTPServerRequestPart
@@ -16,8 +18,10 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
   private enum Phase {
     /// Between requests (or before the first).
     case waiting
-    /// The request is complete and its response not yet finished.
+    /// The request is complete and its response is being prepared.
     case responding
+    /// The response head has been written and its end not yet.
+    case sending
   }
 
   private let requestTimeout: TimeAmount
@@ -52,7 +56,12 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
   }
 
   func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-    if case .end = Self.unwrapOutboundIn(data) {
+    switch Self.unwrapOutboundIn(data) {
+    case .head:
+      self.phase = .sending
+    case .body:
+      break
+    case .end:
       self.phase = .waiting
     }
     context.write(data, promise: promise)
@@ -64,9 +73,12 @@ final class ConnectionTimeoutHandler: ChannelDuplexHandler, RemovableChannelHand
       if self.phase == .waiting {
         self.startRequestDeadline(context: context)
       }
-    case let idle as IdleStateHandler.IdleStateEvent where idle == .read:
-      if self.phase == .waiting {
+    case let idle as IdleStateHandler.IdleStateEvent:
+      switch (idle, self.phase) {
+      case (.read, .waiting), (.write, .sending):
         context.close(promise: nil)
+      default:
+        break
       }
     default:
       context.fireUserInboundEventTriggered(event)

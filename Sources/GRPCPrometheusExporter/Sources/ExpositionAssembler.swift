@@ -56,19 +56,30 @@ struct ExpositionAssembler: Sendable {
 
   /// The names in the `# TYPE <name> <type>` lines of a text exposition.
   static func familyNames(in text: ArraySlice<UInt8>) -> [String] {
-    var names: [String] = []
     let marker = Array("# TYPE ".utf8)
-    var lineStart = text.startIndex
-    while lineStart < text.endIndex {
-      let lineEnd = text[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? text.endIndex
-      let line = text[lineStart ..< lineEnd]
-      if line.starts(with: marker) {
-        let rest = line.dropFirst(marker.count)
-        let name = rest.prefix { $0 != UInt8(ascii: " ") }
-        names.append(String(decoding: name, as: UTF8.self))
+    let newline = UInt8(ascii: "\n")
+    let space = UInt8(ascii: " ")
+    return text.withUnsafeBufferPointer { bytes in
+      var names: [String] = []
+      var lineStart = 0
+      while lineStart < bytes.count {
+        if bytes.count - lineStart > marker.count, bytes[lineStart] == marker[0],
+          bytes[lineStart ..< lineStart + marker.count].elementsEqual(marker)
+        {
+          var end = lineStart + marker.count
+          while end < bytes.count && bytes[end] != space && bytes[end] != newline {
+            end += 1
+          }
+          names.append(String(decoding: bytes[(lineStart + marker.count) ..< end], as: UTF8.self))
+        }
+        // Only line starts matter: skip to the next one.
+        var next = lineStart
+        while next < bytes.count && bytes[next] != newline {
+          next += 1
+        }
+        lineStart = next + 1
       }
-      lineStart = lineEnd + 1
+      return names
     }
-    return names
   }
 }

@@ -225,7 +225,8 @@ public struct ProcessMetricsCollector: MetricsSource {
   private static func softLimit(_ resource: Int32) -> Double? {
     var limit = rlimit()
     guard getrlimit(resource, &limit) == 0 else { return nil }
-    return limit.rlim_cur == RLIM_INFINITY ? Self.unlimited : Double(limit.rlim_cur)
+    // Darwin's RLIM_INFINITY is (1 << 63) - 1, spelled out here as the macro may not import.
+    return limit.rlim_cur >= rlim_t(Int64.max) ? Self.unlimited : Double(limit.rlim_cur)
   }
   #else
   func sample() -> Sample {

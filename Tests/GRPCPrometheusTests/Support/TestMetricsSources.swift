@@ -78,3 +78,23 @@ final class SwitchableFailingSource: MetricsSource {
     )
   }
 }
+
+/// A source with a large exposition (a comment line of `bytes` bytes and one gauge), which
+/// announces each scrape on `emitted`.
+final class LargeSource: MetricsSource {
+  let bytes: Int
+  let emitted: AsyncStream<Void>
+  private let emittedContinuation: AsyncStream<Void>.Continuation
+
+  init(bytes: Int) {
+    self.bytes = bytes
+    (self.emitted, self.emittedContinuation) = AsyncStream.makeStream()
+  }
+
+  func emit(into buffer: inout [UInt8]) {
+    buffer.append(UInt8(ascii: "#"))
+    buffer.append(contentsOf: [UInt8](repeating: UInt8(ascii: "x"), count: self.bytes))
+    buffer.append(contentsOf: "\n# HELP large A large source.\n# TYPE large gauge\nlarge 1\n".utf8)
+    self.emittedContinuation.yield()
+  }
+}

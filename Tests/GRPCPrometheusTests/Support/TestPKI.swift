@@ -101,11 +101,17 @@ struct TestPKI: Sendable {
 
   /// A client context that trusts the test CA, optionally presenting the client certificate.
   func clientContext(presentingCertificate: Bool = false) throws -> NIOSSLContext {
+    try self.clientContext(presentingCertificateOf: presentingCertificate ? self : nil)
+  }
+
+  /// A client context that trusts this CA and presents the client certificate of `issuer`'s CA
+  /// (another `TestPKI` for a certificate this server's CA did not sign), or none.
+  func clientContext(presentingCertificateOf issuer: TestPKI?) throws -> NIOSSLContext {
     var configuration = TLSConfiguration.makeClientConfiguration()
     configuration.trustRoots = .certificates([self.caCertificate])
-    if presentingCertificate {
-      configuration.certificateChain = [.certificate(self.clientCertificate)]
-      configuration.privateKey = .privateKey(self.clientKey)
+    if let issuer {
+      configuration.certificateChain = [.certificate(issuer.clientCertificate)]
+      configuration.privateKey = .privateKey(issuer.clientKey)
     }
     return try NIOSSLContext(configuration: configuration)
   }
