@@ -63,16 +63,18 @@ struct ServeCommand: AsyncParsableCommand {
       )
       let server = GRPCServer(transport: transport, services: [echo], interceptors: [interceptor])
       services.append(GRPCServerService(server: server))
+      let exporterConfiguration = try self.metricsEndpoint.exporterConfiguration(
+        host: self.host,
+        port: self.metricsPort
+      )
       services.append(
         MetricsExporter(
           sources: [registry, ProcessMetricsCollector()],
-          configuration: try self.metricsEndpoint.exporterConfiguration(
-            host: self.host,
-            port: self.metricsPort
-          ),
+          configuration: exporterConfiguration,
           logger: logger
         )
       )
+      let scheme = exporterConfiguration.web.tls == nil ? "http" : "https"
       if self.selfLoad {
         services.append(SelfLoadService(host: self.host, port: self.port, registry: registry))
       }
@@ -80,7 +82,7 @@ struct ServeCommand: AsyncParsableCommand {
         "Serving Echo with metrics",
         metadata: [
           "grpc": "\(self.host):\(self.port)",
-          "metrics": "http://\(self.host):\(self.metricsPort)/metrics",
+          "metrics": "\(scheme)://\(self.host):\(self.metricsPort)/metrics",
         ]
       )
     }
