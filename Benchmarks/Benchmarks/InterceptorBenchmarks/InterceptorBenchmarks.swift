@@ -1,0 +1,215 @@
+import Benchmark
+import EchoFixture
+import GRPCCore
+import GRPCPrometheus
+import Prometheus
+
+// Per-RPC and per-message cost of the interceptors, called directly (see Harness.swift).
+//
+// Unary rows run 1,000 RPCs per sample and report per RPC; streaming rows run one RPC of 1,000
+// messages per sample and report per message (the RPC's own cost, spread over its messages, is
+// included: under 1 ns).
+
+/// Which families an interceptor records.
+enum Families: String, CaseIterable {
+  /// go-grpc-prometheus's defaults: counters only.
+  case counters
+  /// Counters and the handling-time histogram (`EnableHandlingTimeHistogram()`).
+  case histogram
+  /// Everything: histograms, plus the BentoML-shaped API-server (server) or runner (client)
+  /// families; on the client also the per-message send/receive histograms.
+  case all
+
+  func serverInterceptor() throws -> ServerMetricsInterceptor {
+    var options = ServerMetricsOptions()
+    if self != .counters {
+      options.handlingTimeHistogram = .grpcDefault
+    }
+    if self == .all {
+      options.apiServerMetrics = APIServerMetricsOptions(serviceName: "echo", serviceVersion: "1")
+    }
+    return try ServerMetricsInterceptor(
+      registry: PrometheusCollectorRegistry(),
+      services: [EchoService()],
+      options: options
+    )
+  }
+
+  func clientInterceptor() throws -> ClientMetricsInterceptor {
+    var options = ClientMetricsOptions()
+    if self != .counters {
+      options.handlingTimeHistogram = .grpcDefault
+    }
+    if self == .all {
+      options.messageReceiveTimeHistogram = .grpcDefault
+      options.messageSendTimeHistogram = .grpcDefault
+      options.runnerMetrics = RunnerMetricsOptions(
+        runnerName: "echo",
+        serviceName: "gateway",
+        serviceVersion: "1"
+      )
+    }
+    return try ClientMetricsInterceptor(
+      registry: PrometheusCollectorRegistry(),
+      methods: Echo_V1_Echo.Method.descriptors,
+      options: options
+    )
+  }
+}
+
+let metrics: [BenchmarkMetric] = [.wallClock, .cpuTotal, .mallocCountTotal]
+
+let perRPC = Benchmark.Configuration(
+  metrics: metrics,
+  timeUnits: .nanoseconds,
+  warmupIterations: 10,
+  scalingFactor: .kilo,
+  maxDuration: .seconds(2),
+  maxIterations: 100_000
+)
+
+let perMessage = perRPC
+
+let messagesPerStream = 1_000
+
+let benchmarks: @Sendable () -> Void = {
+  // MARK: Server, one unary RPC
+
+  let get = Echo_V1_Echo.Method.Get.descriptor
+  let unary = RPCShape()
+  let failing = RPCShape(fails: true)
+
+  Benchmark("server unary: baseline", configuration: perRPC) { benchmark in
+    await runServerRPCs(
+      benchmark,
+      interceptor: nil,
+      descriptor: get,
+      shape: unary,
+      iterations: benchmark.scaledIterations.count
+    )
+  }
+  for families in Families.allCases {
+    let interceptor = try! families.serverInterceptor()
+    Benchmark("server unary: \(families.rawValue)", configuration: perRPC) { benchmark in
+      await runServerRPCs(
+        benchmark,
+        interceptor: interceptor,
+        descriptor: get,
+        shape: unary,
+        iterations: benchmark.scaledIterations.count
+      )
+    }
+  }
+  Benchmark("server unary error: baseline", configuration: perRPC) { benchmark in
+    await runServerRPCs(
+      benchmark,
+      interceptor: nil,
+      descriptor: get,
+      shape: failing,
+      iterations: benchmark.scaledIterations.count
+    )
+  }
+  let failingServer = try! Families.histogram.serverInterceptor()
+  Benchmark("server unary error: histogram", configuration: perRPC) { benchmark in
+    await runServerRPCs(
+      benchmark,
+      interceptor: failingServer,
+      descriptor: get,
+      shape: failing,
+      iterations: benchmark.scaledIterations.count
+    )
+  }
+
+  // MARK: Client, one unary call
+
+  Benchmark("client unary: baseline", configuration: perRPC) { benchmark in
+    await runClientRPCs(
+      benchmark,
+      interceptor: nil,
+      descriptor: get,
+      shape: unary,
+      iterations: benchmark.scaledIterations.count
+    )
+  }
+  for families in Families.allCases {
+    let interceptor = try! families.clientInterceptor()
+    Benchmark("client unary: \(families.rawValue)", configuration: perRPC) { benchmark in
+      await runClientRPCs(
+        benchmark,
+        interceptor: interceptor,
+        descriptor: get,
+        shape: unary,
+        iterations: benchmark.scaledIterations.count
+      )
+    }
+  }
+  Benchmark("client unary error: baseline", configuration: perRPC) { benchmark in
+    await runClientRPCs(
+      benchmark,
+      interceptor: nil,
+      descriptor: get,
+      shape: failing,
+      iterations: benchmark.scaledIterations.count
+    )
+  }
+  let failingClient = try! Families.histogram.clientInterceptor()
+  Benchmark("client unary error: histogram", configuration: perRPC) { benchmark in
+    await runClientRPCs(
+      benchmark,
+      interceptor: failingClient,
+      descriptor: get,
+      shape: failing,
+      iterations: benchmark.scaledIterations.count
+    )
+  }
+
+  // MARK: Streamed messages
+
+  let collect = Echo_V1_Echo.Method.Collect.descriptor
+  let expand = Echo_V1_Echo.Method.Expand.descriptor
+  let requestStream = RPCShape(requestMessages: messagesPerStream, responseMessages: 1)
+  let responseStream = RPCShape(requestMessages: 1, responseMessages: messagesPerStream)
+  let streamFamilies: [Families?] = [nil, .counters, .all]
+
+  for families in streamFamilies {
+    let name = families?.rawValue ?? "baseline"
+    let server = try! families?.serverInterceptor()
+    let client = try! families?.clientInterceptor()
+    Benchmark("server receive per message: \(name)", configuration: perMessage) { benchmark in
+      await runServerRPCs(
+        benchmark,
+        interceptor: server,
+        descriptor: collect,
+        shape: requestStream,
+        iterations: 1
+      )
+    }
+    Benchmark("server send per message: \(name)", configuration: perMessage) { benchmark in
+      await runServerRPCs(
+        benchmark,
+        interceptor: server,
+        descriptor: expand,
+        shape: responseStream,
+        iterations: 1
+      )
+    }
+    Benchmark("client send per message: \(name)", configuration: perMessage) { benchmark in
+      await runClientRPCs(
+        benchmark,
+        interceptor: client,
+        descriptor: collect,
+        shape: requestStream,
+        iterations: 1
+      )
+    }
+    Benchmark("client receive per message: \(name)", configuration: perMessage) { benchmark in
+      await runClientRPCs(
+        benchmark,
+        interceptor: client,
+        descriptor: expand,
+        shape: responseStream,
+        iterations: 1
+      )
+    }
+  }
+}
