@@ -40,14 +40,40 @@ let package = Package(
       ],
       swiftSettings: swiftSettings
     ),
+    // Calls the interceptors directly with a trivial handler; shared by the benchmarks and by
+    // profile-interceptors, which runs the same loops under valgrind.
+    .target(
+      name: "InterceptorHarness",
+      dependencies: [
+        "EchoFixture",
+        .product(name: "GRPCPrometheus", package: "swift-grpc-prometheus"),
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+      name: "profile-interceptors",
+      dependencies: [
+        "EchoFixture",
+        "InterceptorHarness",
+        .product(name: "GRPCPrometheus", package: "swift-grpc-prometheus"),
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
+      ],
+      swiftSettings: swiftSettings
+    ),
     .executableTarget(
       name: "InterceptorBenchmarks",
       dependencies: [
         "EchoFixture",
+        "InterceptorHarness",
         .product(name: "Benchmark", package: "benchmark"),
         .product(name: "GRPCPrometheus", package: "swift-grpc-prometheus"),
         .product(name: "GRPCCore", package: "grpc-swift-2"),
         .product(name: "Prometheus", package: "swift-prometheus"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
       ],
       path: "Benchmarks/InterceptorBenchmarks",
       swiftSettings: swiftSettings,
@@ -62,6 +88,7 @@ let package = Package(
         .product(name: "GRPCCore", package: "grpc-swift-2"),
         .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
         .product(name: "Prometheus", package: "swift-prometheus"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
       ],
       path: "Benchmarks/EndToEndBenchmarks",
       swiftSettings: swiftSettings,

@@ -2,77 +2,31 @@ import Benchmark
 import EchoFixture
 import GRPCCore
 import GRPCPrometheus
+import InterceptorHarness
 import Prometheus
 
-// Per-RPC and per-message cost of the interceptors, called directly (see Harness.swift).
+extension Benchmark: MeasuredRegion {}
+
+// Per-RPC and per-message cost of the interceptors, called directly (see
+// Sources/InterceptorHarness).
 //
 // Unary rows run 1,000 RPCs per sample and report per RPC; streaming rows run one RPC of 1,000
 // messages per sample and report per message (the RPC's own cost, spread over its messages, is
 // included: under 1 ns).
 
-/// Which families an interceptor records.
-enum Families: String, CaseIterable {
-  /// go-grpc-prometheus's defaults: counters only.
-  case counters
-  /// Counters and the handling-time histogram (`EnableHandlingTimeHistogram()`).
-  case histogram
-  /// Everything: histograms, plus the BentoML-shaped API-server (server) or runner (client)
-  /// families; on the client also the per-message send/receive histograms.
-  case all
-
-  func serverInterceptor() throws -> ServerMetricsInterceptor {
-    var options = ServerMetricsOptions()
-    if self != .counters {
-      options.handlingTimeHistogram = .grpcDefault
-    }
-    if self == .all {
-      options.apiServerMetrics = APIServerMetricsOptions(serviceName: "echo", serviceVersion: "1")
-    }
-    return try ServerMetricsInterceptor(
-      registry: PrometheusCollectorRegistry(),
-      services: [EchoService()],
-      options: options
-    )
-  }
-
-  func clientInterceptor() throws -> ClientMetricsInterceptor {
-    var options = ClientMetricsOptions()
-    if self != .counters {
-      options.handlingTimeHistogram = .grpcDefault
-    }
-    if self == .all {
-      options.messageReceiveTimeHistogram = .grpcDefault
-      options.messageSendTimeHistogram = .grpcDefault
-      options.runnerMetrics = RunnerMetricsOptions(
-        runnerName: "echo",
-        serviceName: "gateway",
-        serviceVersion: "1"
-      )
-    }
-    return try ClientMetricsInterceptor(
-      registry: PrometheusCollectorRegistry(),
-      methods: Echo_V1_Echo.Method.descriptors,
-      options: options
-    )
-  }
-}
-
-let metrics: [BenchmarkMetric] = [.wallClock, .cpuTotal, .mallocCountTotal]
-
-let perRPC = Benchmark.Configuration(
-  metrics: metrics,
-  timeUnits: .nanoseconds,
-  warmupIterations: 10,
-  scalingFactor: .kilo,
-  maxDuration: .seconds(2),
-  maxIterations: 100_000
-)
-
-let perMessage = perRPC
-
 let messagesPerStream = 1_000
 
 let benchmarks: @Sendable () -> Void = {
+  let perRPC = Benchmark.Configuration(
+    metrics: [.wallClock, .mallocCountTotal],
+    timeUnits: .nanoseconds,
+    warmupIterations: 10,
+    scalingFactor: .kilo,
+    maxDuration: .seconds(2),
+    maxIterations: 100_000
+  )
+  let perMessage = perRPC
+
   // MARK: Server, one unary RPC
 
   let get = Echo_V1_Echo.Method.Get.descriptor

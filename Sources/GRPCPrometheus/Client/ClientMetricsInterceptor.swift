@@ -80,7 +80,8 @@ public struct ClientMetricsInterceptor: ClientInterceptor {
       }
       return MethodInstruments(
         grpc: grpcFamilies?.makeMethodMetrics(for: descriptor, preinitialize: preinitialize),
-        api: api
+        api: api,
+        descriptor: descriptor
       )
     }
   }
@@ -128,7 +129,7 @@ public struct ClientMetricsInterceptor: ClientInterceptor {
       observer.finish(clientError: error)
     case .success(var contents):
       contents.bodyParts = RPCAsyncSequence(
-        wrapping: ClientResponseObserver<_, Output>(
+        wrapping: ClientResponseObserver<Output>(
           contents.bodyParts,
           observer: observer,
           metrics: metrics

@@ -1,18 +1,16 @@
-import Benchmark
-import EchoFixture
-import GRPCCore
-import GRPCPrometheus
-import Prometheus
+public import EchoFixture
+public import GRPCCore
+import SwiftProtobuf
 
 // A harness that calls the interceptors directly, as go-grpc-prometheus's benchmarks call theirs:
 // no transport, a trivial handler, a writer that discards. The baseline runs the same harness with
 // no interceptor, so the difference between two rows is the interceptor's own cost.
 
-typealias Request = Echo_V1_EchoRequest
-typealias Response = Echo_V1_EchoResponse
+public typealias Request = Echo_V1_EchoRequest
+public typealias Response = Echo_V1_EchoResponse
 
-let requestMessage = Request.with { $0.text = "hello" }
-let responseMessage = Response.with { $0.text = "hello" }
+public let requestMessage = Request.with { $0.text = "hello" }
+public let responseMessage = Response.with { $0.text = "hello" }
 
 /// Yields `element` `count` times without allocating per element.
 struct RepeatedSequence<Element: Sendable>: AsyncSequence, Sendable {
@@ -68,24 +66,40 @@ struct BodyParts<Message: Sendable>: AsyncSequence, Sendable {
 /// A writer that accepts and drops every message, like a transport with room to spare.
 struct DiscardingWriter<Element: Sendable>: RPCWriterProtocol {
   func write(_ element: Element) async throws {
-    blackHole(element)
+    sink(element)
   }
 
   func write(contentsOf elements: some Sequence<Element>) async throws {
     for element in elements {
-      blackHole(element)
+      sink(element)
     }
   }
 }
 
 /// One shape of RPC for the harness.
-struct RPCShape: Sendable {
+public struct RPCShape: Sendable {
   /// Messages in the request stream.
-  var requestMessages = 1
+  public var requestMessages: Int
   /// Messages the response producer writes.
-  var responseMessages = 1
+  public var responseMessages: Int
   /// The handler fails (server: `next` throws; client: the server rejects the call).
-  var fails = false
+  public var fails: Bool
+
+  public init(requestMessages: Int = 1, responseMessages: Int = 1, fails: Bool = false) {
+    self.requestMessages = requestMessages
+    self.responseMessages = responseMessages
+    self.fails = fails
+  }
+}
+
+/// Keeps a value alive and opaque to the optimiser.
+@inline(never)
+public func sink<T>(_ value: T) {}
+
+/// Starts and stops the measured region (a benchmark's `startMeasurement`/`stopMeasurement`).
+public protocol MeasuredRegion {
+  func startMeasurement()
+  func stopMeasurement()
 }
 
 /// Runs `iterations` server RPCs through `interceptor` (or straight into the handler when `nil`),
@@ -93,8 +107,8 @@ struct RPCShape: Sendable {
 ///
 /// Each RPC runs inside its own `withServerContextRPCCancellationHandle`, as a transport runs a
 /// handler, so `withRPCCancellationHandler` really registers its handler with a fresh manager.
-func runServerRPCs(
-  _ benchmark: Benchmark,
+public func runServerRPCs(
+  _ benchmark: some MeasuredRegion,
   interceptor: (any ServerInterceptor)?,
   descriptor: MethodDescriptor,
   shape: RPCShape,
@@ -113,7 +127,7 @@ func runServerRPCs(
     @Sendable (StreamingServerRequest<Request>, ServerContext) async throws ->
       StreamingServerResponse<Response> = { request, _ in
         for try await message in request.messages {
-          blackHole(message)
+          sink(message)
         }
         if fails {
           throw RPCError(code: .notFound, message: "not found")
@@ -147,9 +161,9 @@ func runServerRPCs(
           response = try await handler(request, context)
         }
         let contents = try response.accepted.get()
-        blackHole(try await contents.producer(writer))
+        sink(try await contents.producer(writer))
       } catch {
-        blackHole(error)
+        sink(error)
       }
     }
   }
@@ -158,8 +172,8 @@ func runServerRPCs(
 
 /// Runs `iterations` client calls through `interceptor` (or straight to the "transport" when
 /// `nil`), draining each response's body parts as the generated client does.
-func runClientRPCs(
-  _ benchmark: Benchmark,
+public func runClientRPCs(
+  _ benchmark: some MeasuredRegion,
   interceptor: (any ClientInterceptor)?,
   descriptor: MethodDescriptor,
   shape: RPCShape,
@@ -206,10 +220,10 @@ func runClientRPCs(
       }
       let contents = try response.accepted.get()
       for try await part in contents.bodyParts {
-        blackHole(part)
+        sink(part)
       }
     } catch {
-      blackHole(error)
+      sink(error)
     }
   }
   benchmark.stopMeasurement()
