@@ -10,7 +10,9 @@ let swiftSettings: [SwiftSetting] = [
   .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
-let benchmarkPlugins: [Target.PluginUsage] = [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+let benchmarkPlugins: [Target.PluginUsage] = [
+  .plugin(name: "BenchmarkPlugin", package: "benchmark")
+]
 
 let package = Package(
   name: "swift-grpc-prometheus-benchmarks",

@@ -39,7 +39,9 @@ enum Setup: String, CaseIterable {
     }
     let registry = PrometheusCollectorRegistry()
     return (
-      [try ServerMetricsInterceptor(registry: registry, services: [EchoService()], options: server)],
+      [
+        try ServerMetricsInterceptor(registry: registry, services: [EchoService()], options: server)
+      ],
       [
         try ClientMetricsInterceptor(
           registry: registry,

@@ -54,6 +54,19 @@ let benchmarks: @Sendable () -> Void = {
       )
     }
   }
+  // Reference points: interceptors that record nothing but wrap what a metrics interceptor must.
+  for level in ReferenceLevel.allCases {
+    let interceptor = ReferenceServerInterceptor(level)
+    Benchmark("server unary: reference \(level.rawValue)", configuration: perRPC) { benchmark in
+      await runServerRPCs(
+        benchmark,
+        interceptor: interceptor,
+        descriptor: get,
+        shape: unary,
+        iterations: benchmark.scaledIterations.count
+      )
+    }
+  }
   Benchmark("server unary error: baseline", configuration: perRPC) { benchmark in
     await runServerRPCs(
       benchmark,
@@ -96,6 +109,15 @@ let benchmarks: @Sendable () -> Void = {
         iterations: benchmark.scaledIterations.count
       )
     }
+  }
+  Benchmark("client unary: reference pass-through", configuration: perRPC) { benchmark in
+    await runClientRPCs(
+      benchmark,
+      interceptor: PassThroughClientInterceptor(),
+      descriptor: get,
+      shape: unary,
+      iterations: benchmark.scaledIterations.count
+    )
   }
   Benchmark("client unary error: baseline", configuration: perRPC) { benchmark in
     await runClientRPCs(

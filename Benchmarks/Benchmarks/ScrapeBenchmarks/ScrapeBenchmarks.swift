@@ -16,7 +16,7 @@ import Synchronization
 func makeRegistry(series: Int, histogram: Bool) -> PrometheusCollectorRegistry {
   let registry = PrometheusCollectorRegistry()
   let perMethod = histogram ? 34 : 20
-  let methods = (0..<(series / perMethod)).map {
+  let methods = (0 ..< (series / perMethod)).map {
     MethodDescriptor(fullyQualifiedService: "bench.v1.Service\($0 / 20)", method: "Method\($0)")
   }
   var options = ClientMetricsOptions()
@@ -64,11 +64,19 @@ struct Recording: Sendable {
   init(_ registry: PrometheusCollectorRegistry, thread: Int) {
     let labels = [("thread", String(thread))]
     self.started = registry.makeCounter(
-      descriptor: MetricNameDescriptor(metricName: "bench_started", unitName: "total", helpText: ""),
+      descriptor: MetricNameDescriptor(
+        metricName: "bench_started",
+        unitName: "total",
+        helpText: ""
+      ),
       labels: labels
     )
     self.handled = registry.makeCounter(
-      descriptor: MetricNameDescriptor(metricName: "bench_handled", unitName: "total", helpText: ""),
+      descriptor: MetricNameDescriptor(
+        metricName: "bench_handled",
+        unitName: "total",
+        helpText: ""
+      ),
       labels: labels
     )
     self.histogram = registry.makeValueHistogram(
@@ -101,7 +109,7 @@ func recordOnTwoThreads(_ recordings: [Recording], count: Int) -> Int {
     var done = 0
     while done < count {
       let start = DispatchTime.now().uptimeNanoseconds
-      for _ in 0..<recordBatch {
+      for _ in 0 ..< recordBatch {
         recording.record(0.003)
       }
       let elapsed = Int(DispatchTime.now().uptimeNanoseconds - start)

@@ -1,6 +1,6 @@
-public import GRPCPrometheus
 import EchoFixture
 import GRPCCore
+public import GRPCPrometheus
 import Prometheus
 
 /// Which families an interceptor records.

@@ -133,7 +133,7 @@ public func runServerRPCs(
           throw RPCError(code: .notFound, message: "not found")
         }
         return StreamingServerResponse { writer in
-          for _ in 0..<responseMessages {
+          for _ in 0 ..< responseMessages {
             try await writer.write(responseMessage)
           }
           return [:]
@@ -141,7 +141,7 @@ public func runServerRPCs(
       }
 
   benchmark.startMeasurement()
-  for _ in 0..<iterations {
+  for _ in 0 ..< iterations {
     await withServerContextRPCCancellationHandle { handle in
       let context = ServerContext(
         descriptor: descriptor,
@@ -186,7 +186,7 @@ public func runClientRPCs(
   )
   let requestMessages = shape.requestMessages
   let request = StreamingClientRequest(of: Request.self, metadata: [:]) { writer in
-    for _ in 0..<requestMessages {
+    for _ in 0 ..< requestMessages {
       try await writer.write(requestMessage)
     }
   }
@@ -206,7 +206,7 @@ public func runClientRPCs(
       }
 
   benchmark.startMeasurement()
-  for _ in 0..<iterations {
+  for _ in 0 ..< iterations {
     do {
       let response: StreamingClientResponse<Response>
       if let interceptor {

@@ -94,3 +94,19 @@ where Base.Element: Sendable {
     }
   }
 }
+
+/// A client interceptor that calls `next` and returns its response: the floor of any interceptor.
+public struct PassThroughClientInterceptor: ClientInterceptor {
+  public init() {}
+
+  public func intercept<Input: Sendable, Output: Sendable>(
+    request: StreamingClientRequest<Input>,
+    context: ClientContext,
+    next: (
+      _ request: StreamingClientRequest<Input>,
+      _ context: ClientContext
+    ) async throws -> StreamingClientResponse<Output>
+  ) async throws -> StreamingClientResponse<Output> {
+    try await next(request, context)
+  }
+}
