@@ -57,7 +57,7 @@ final class APIRPCTracker: Sendable {
   }
 
   /// Reads the call's name from its first request message.
-  func requestMessage(_ message: Any) {
+  func requestMessage<Message>(_ message: Message) {
     guard !self.hasName.load(ordering: .acquiring), let derive = self.method.derive else { return }
     let name = derive(message).map { self.method.limit?.admit($0) ?? $0 } ?? self.method.defaultName
     let series = self.method.families.series(named: name)

@@ -119,7 +119,7 @@ public struct ClientMetricsInterceptor: ClientInterceptor {
       observer.finish(clientError: error)
     case .success(var contents):
       contents.bodyParts = RPCAsyncSequence(
-        wrapping: ClientResponseObserver<_, Output>(
+        wrapping: ClientResponseObserver<Output>(
           contents.bodyParts,
           observer: observer,
           metrics: metrics

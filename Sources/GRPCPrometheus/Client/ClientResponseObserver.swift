@@ -3,10 +3,13 @@ import Prometheus
 
 /// Wraps a client response's body parts: counts (and optionally times) each message delivered to
 /// the caller and reports how the stream ended to the RPC's observer.
-struct ClientResponseObserver<Base: AsyncSequence & Sendable, Message: Sendable>: AsyncSequence,
-  Sendable
-where Base.Element == StreamingClientResponse<Message>.Contents.BodyPart {
-  typealias Element = Base.Element
+///
+/// Generic over the message only, with the concrete `RPCAsyncSequence` as its base: it runs
+/// unspecialised on every call, and each further generic parameter costs the Swift runtime
+/// metadata and associated-type lookups per call and per part.
+struct ClientResponseObserver<Message: Sendable>: AsyncSequence, Sendable {
+  typealias Element = StreamingClientResponse<Message>.Contents.BodyPart
+  typealias Base = RPCAsyncSequence<Element, any Error>
 
   private let base: Base
   private let observer: RPCObserver<RPCRecorder>

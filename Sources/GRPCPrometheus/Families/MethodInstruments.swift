@@ -6,6 +6,16 @@ import Prometheus
 struct MethodInstruments: Sendable {
   let grpc: GRPCMethodMetrics?
   let api: APIMethodMetrics?
+  /// The method answers with exactly one message (unary or client-streaming): its response
+  /// producer only writes that message, so it needs no cancellation handler of its own. `false`
+  /// when the RPC type is unknown.
+  let respondsOnce: Bool
+
+  init(grpc: GRPCMethodMetrics?, api: APIMethodMetrics?, descriptor: MethodDescriptor) {
+    self.grpc = grpc
+    self.api = api
+    self.respondsOnce = descriptor.type.map { !$0.isResponseStreaming } ?? false
+  }
 
   /// Starts recording one RPC.
   func startRPC() -> RPCRecorder {
@@ -25,7 +35,9 @@ struct RPCRecorder: RPCOutcomeRecorder {
   }
 
   /// A request message reached the application.
-  func requestMessage(_ message: Any) {
+  ///
+  /// Generic so that a message is boxed as `Any` only when an API name is read from it.
+  func requestMessage<Message>(_ message: Message) {
     self.grpc?.received.increment()
     self.api?.requestMessage(message)
   }
@@ -53,7 +65,8 @@ struct MethodInstrumentsFactory: Sendable {
     }
     return MethodInstruments(
       grpc: self.grpc?.makeMethodMetrics(for: descriptor, preinitialize: self.preinitializesSeries),
-      api: api
+      api: api,
+      descriptor: descriptor
     )
   }
 }

@@ -1,36 +1,42 @@
+import GRPCCore
+
 /// Wraps a message sequence and reports each element as it is handed to the consumer, so a message
 /// counts as received only once the application really got it.
-struct MessageCountingSequence<Base: AsyncSequence & Sendable>: AsyncSequence, Sendable
-where Base.Element: Sendable {
-  typealias Element = Base.Element
+///
+/// It runs unspecialised on every RPC, so it is kept cheap for the Swift runtime: generic over the
+/// element only, with the concrete `RPCAsyncSequence` as its base (no associated-type lookups, no
+/// witness-table dispatch per message), and it holds the RPC's recorder rather than a closure (a
+/// capturing closure would cost an allocation per RPC and an `Any` box per message).
+struct MessageCountingSequence<Element: Sendable>: AsyncSequence, Sendable {
+  typealias Base = RPCAsyncSequence<Element, any Error>
 
   private let base: Base
-  private let onElement: @Sendable (Base.Element) -> Void
+  private let recorder: RPCRecorder
 
-  init(_ base: Base, onElement: @escaping @Sendable (Base.Element) -> Void) {
+  init(_ base: Base, recorder: RPCRecorder) {
     self.base = base
-    self.onElement = onElement
+    self.recorder = recorder
   }
 
   func makeAsyncIterator() -> Iterator {
-    Iterator(base: self.base.makeAsyncIterator(), onElement: self.onElement)
+    Iterator(base: self.base.makeAsyncIterator(), recorder: self.recorder)
   }
 
   struct Iterator: AsyncIteratorProtocol {
     private var base: Base.AsyncIterator
-    private let onElement: @Sendable (Base.Element) -> Void
+    private let recorder: RPCRecorder
 
-    init(base: Base.AsyncIterator, onElement: @escaping @Sendable (Base.Element) -> Void) {
+    init(base: Base.AsyncIterator, recorder: RPCRecorder) {
       self.base = base
-      self.onElement = onElement
+      self.recorder = recorder
     }
 
     mutating func next(
       isolation actor: isolated (any Actor)?
-    ) async throws(Base.Failure) -> Element? {
+    ) async throws -> Element? {
       let element = try await self.base.next(isolation: actor)
       if let element {
-        self.onElement(element)
+        self.recorder.requestMessage(element)
       }
       return element
     }

@@ -81,7 +81,8 @@ public struct ServerMetricsInterceptor: ServerInterceptor {
         _ context: ServerContext
       ) async throws -> StreamingServerResponse<Output>
   ) async throws -> StreamingServerResponse<Output> {
-    let recorder = self.methods.metrics(for: context.descriptor).startRPC()
+    let instruments = self.methods.metrics(for: context.descriptor)
+    let recorder = instruments.startRPC()
     let observer = RPCObserver(
       recorder: recorder,
       timeout: GRPCTimeout.timeout(in: request.metadata)
@@ -90,7 +91,7 @@ public struct ServerMetricsInterceptor: ServerInterceptor {
 
     var request = request
     request.messages = RPCAsyncSequence(
-      wrapping: MessageCountingSequence(request.messages) { recorder.requestMessage($0) }
+      wrapping: MessageCountingSequence(request.messages, recorder: recorder)
     )
 
     var response: StreamingServerResponse<Output>
@@ -112,21 +113,40 @@ public struct ServerMetricsInterceptor: ServerInterceptor {
     case .success(var contents):
       let produce = contents.producer
       let sent = recorder.grpc?.sent
-      contents.producer = { writer in
-        let countingWriter = RPCWriter(
-          wrapping: TimedMessageWriter(writer, counter: sent, histogram: nil)
-        )
-        do {
-          let trailers = try await withRPCCancellationHandler {
-            try await produce(countingWriter)
-          } onCancelRPC: {
-            observer.finishCancelled()
+      if instruments.respondsOnce {
+        // The producer only writes the handler's one message: it cannot outlive a cancellation
+        // (the write fails), and the outcome is decided by `isCancelled` below either way, so it
+        // runs without a second cancellation handler, which costs about as much as the rest of the
+        // interceptor.
+        contents.producer = { writer in
+          do {
+            let trailers = try await produce(
+              RPCWriter(wrapping: TimedMessageWriter(writer, counter: sent, histogram: nil))
+            )
+            observer.finish(.ok, unlessCancelled: cancellation.isCancelled)
+            return trailers
+          } catch {
+            observer.finish(throwing: error, unlessCancelled: cancellation.isCancelled)
+            throw error
           }
-          observer.finish(.ok, unlessCancelled: cancellation.isCancelled)
-          return trailers
-        } catch {
-          observer.finish(throwing: error, unlessCancelled: cancellation.isCancelled)
-          throw error
+        }
+      } else {
+        contents.producer = { writer in
+          let countingWriter = RPCWriter(
+            wrapping: TimedMessageWriter(writer, counter: sent, histogram: nil)
+          )
+          do {
+            let trailers = try await withRPCCancellationHandler {
+              try await produce(countingWriter)
+            } onCancelRPC: {
+              observer.finishCancelled()
+            }
+            observer.finish(.ok, unlessCancelled: cancellation.isCancelled)
+            return trailers
+          } catch {
+            observer.finish(throwing: error, unlessCancelled: cancellation.isCancelled)
+            throw error
+          }
         }
       }
       response.accepted = .success(contents)

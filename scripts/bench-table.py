@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""Turns the benchmark plugin's text output (and scripts/bench-http2.sh's results) into one table.
+
+Usage: bench-table.py BENCHMARK_OUTPUT [HTTP2_RESULTS]
+
+Every figure is the median (p50) of the samples. Per-RPC and per-message rows are already divided
+by the benchmark's inner loop (the plugin's scaled output, marked `*`).
+"""
+import re
+import sys
+
+
+def parse(path):
+    """{benchmark name: {metric: p50}} from the plugin's text tables."""
+    results, name = {}, None
+    for raw in open(path, encoding="utf-8", errors="replace"):
+        line = re.sub(r"\x1b\[[0-9;]*m", "", raw.rstrip("\n"))
+        cells = [c.strip() for c in line.split("│")]
+        if len(cells) >= 9 and name and cells[1] and cells[1] != "Metric":
+            metric = cells[1]
+            try:
+                results.setdefault(name, {})[metric] = float(cells[4])  # p0 p25 [p50]
+            except ValueError:
+                pass
+        elif line and not line.startswith(("╒", "╞", "├", "╘", "│", "=", " ")) and "│" not in line:
+            name = line.strip()
+    return results
+
+
+def metric(results, name, prefix):
+    for key, value in results.get(name, {}).items():
+        if key.startswith(prefix):
+            return value
+    return None
+
+
+def fmt(value, digits=0):
+    if value is None:
+        return "n/a"
+    return f"{value:,.{digits}f}"
+
+
+def main():
+    results = parse(sys.argv[1])
+    http2 = {}
+    if len(sys.argv) > 2:
+        for line in open(sys.argv[2]):
+            key, _, value = line.rstrip("\n").partition("\t")
+            http2[key] = value
+
+    rows = []
+
+    def row(section, label, name, base=None, target=None, check=None, unit="ns"):
+        time = metric(results, name, "Time (wall clock)")
+        allocs = metric(results, name, "Malloc (total)")
+        own = own_allocs = None
+        if base is not None and time is not None:
+            base_time = metric(results, base, "Time (wall clock)")
+            base_allocs = metric(results, base, "Malloc (total)")
+            if base_time is not None:
+                own = time - base_time
+            if base_allocs is not None and allocs is not None:
+                own_allocs = allocs - base_allocs
+        verdict = ""
+        if check is not None:
+            verdict = "n/a" if time is None else "met" if check(own, own_allocs, time) else "MISSED"
+        rows.append(
+            (section, label, "n/a" if time is None else fmt(time) + f" {unit}", fmt(allocs),
+             "" if own is None else fmt(own) + f" {unit}",
+             "" if own_allocs is None else fmt(own_allocs), target or "", verdict)
+        )
+
+    per_rpc_target = lambda own, _a, _t: own is not None and own <= 300
+    for side in ("server", "client"):
+        title = f"{side.capitalize()} interceptor, per unary RPC"
+        base = f"{side} unary: baseline"
+        row(title, "baseline (no interceptor)", base)
+        refs = (["pass-through", "cancellation-handler", "wrapped-writer", "wrapped-messages"]
+                if side == "server" else ["pass-through"])
+        for ref in refs:
+            row(title, f"reference: {ref} (records nothing)", f"{side} unary: reference {ref}", base)
+        row(title, "counters (go defaults)", f"{side} unary: counters", base)
+        row(title, "with handling-time histogram", f"{side} unary: histogram", base,
+            "≤ 300 ns", per_rpc_target)
+        label = ("all: + API-server families" if side == "server"
+                 else "all: + msg histograms, runner families")
+        row(title, label, f"{side} unary: all", base)
+        row(title, "error path: baseline", f"{side} unary error: baseline")
+        row(title, "error path: histogram", f"{side} unary error: histogram",
+            f"{side} unary error: baseline")
+
+    per_message = lambda own, own_allocs, _t: (
+        own is not None and own <= 50 and own_allocs is not None and own_allocs < 0.5)
+    for direction in ("server receive", "server send", "client send", "client receive"):
+        title = f"Per streamed message: {direction}"
+        base = f"{direction} per message: baseline"
+        row(title, "baseline (no interceptor)", base)
+        row(title, "counters", f"{direction} per message: counters", base,
+            "≤ 50 ns, 0 allocs", per_message)
+        row(title, "all families", f"{direction} per message: all", base,
+            "≤ 50 ns, 0 allocs", per_message)
+
+    title = "In-process transport, unary Echo RPC end to end"
+    base = "in-process unary: baseline"
+    row(title, "no interceptors", base)
+    for setup in ("counters", "all"):
+        name = f"in-process unary: {setup}"
+        row(title, f"server + client interceptors, {setup}", name, base)
+        t, b = metric(results, name, "Time (wall clock)"), metric(results, base, "Time (wall clock)")
+        if t and b:
+            rows.append((title, f"  throughput ratio ({setup})", f"{100 * b / t:.1f} %", "", "",
+                         "", "", ""))
+
+    title = "Scrape"
+    for name in sorted(results):
+        if name.startswith("emit "):
+            row(title, name, name, None, "≤ 5 ms (5,000 μs)",
+                lambda _o, _a, t: t is not None and t <= 5000, unit="μs")
+    idle, busy = "record on 2 threads: idle", "record on 2 threads: while emitting"
+    row(title, "record (2 counters + histogram) on 2 threads, idle", idle)
+    row(title, "same while another thread emits non-stop", busy, idle)
+    for name in (idle, busy):
+        slow = metric(results, name, "slowest 100 records")
+        if slow is not None:
+            rows.append((title, f"  slowest batch of 100 records ({name.split(': ')[1]})",
+                         fmt(slow) + " ns", "", "", "", "", ""))
+
+    if http2:
+        title = "HTTP/2 on 127.0.0.1, demo load vs serve (every server family on)"
+        ratio = float(http2["http2.ratio"])
+        rows.append((title, "serve --no-metrics", http2["http2.without"] + " rpc/s", "", "", "",
+                     "", ""))
+        rows.append((title, "serve (metrics)", http2["http2.with"] + " rpc/s", "", "", "", "", ""))
+        rows.append((title, "  throughput ratio", f"{ratio:.1f} %", "", "", "", "≥ 97 %",
+                     "met" if ratio >= 97 else "MISSED"))
+        rows.append((title, "  runs with / without", http2["http2.runs_with"] + " / "
+                     + http2["http2.runs_without"], "", "", "", "", ""))
+
+    header = ("Benchmark", "p50 per op", "allocs/op", "own cost", "own allocs", "target", "")
+    widths = [max(len(header[i]), *(len(r[i + 1]) for r in rows)) for i in range(7)]
+    section = None
+    for r in rows:
+        if r[0] != section:
+            section = r[0]
+            print(f"\n{section}")
+            print("  " + "  ".join(h.ljust(w) for h, w in zip(header, widths)))
+        cells = r[1:]
+        print("  " + "  ".join(
+            c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths))))
+
+
+if __name__ == "__main__":
+    main()
