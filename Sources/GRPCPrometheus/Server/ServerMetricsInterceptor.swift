@@ -113,40 +113,31 @@ public struct ServerMetricsInterceptor: ServerInterceptor {
     case .success(var contents):
       let produce = contents.producer
       let sent = recorder.grpc?.sent
-      if instruments.respondsOnce {
-        // The producer only writes the handler's one message: it cannot outlive a cancellation
-        // (the write fails), and the outcome is decided by `isCancelled` below either way, so it
-        // runs without a second cancellation handler, which costs about as much as the rest of the
-        // interceptor.
-        contents.producer = { writer in
-          do {
-            let trailers = try await produce(
-              RPCWriter(wrapping: TimedMessageWriter(writer, counter: sent, histogram: nil))
-            )
-            observer.finish(.ok, unlessCancelled: cancellation.isCancelled)
-            return trailers
-          } catch {
-            observer.finish(throwing: error, unlessCancelled: cancellation.isCancelled)
-            throw error
-          }
-        }
-      } else {
-        contents.producer = { writer in
-          let countingWriter = RPCWriter(
-            wrapping: TimedMessageWriter(writer, counter: sent, histogram: nil)
-          )
-          do {
-            let trailers = try await withRPCCancellationHandler {
+      // A single-response producer only writes the handler's one message: it cannot outlive a
+      // cancellation (the write fails) and `isCancelled` decides its outcome below, so it runs
+      // without a second cancellation handler, which costs about as much as the rest of the
+      // interceptor.
+      let watchesCancellation = !instruments.respondsOnce
+      contents.producer = { writer in
+        let countingWriter = RPCWriter(
+          wrapping: TimedMessageWriter(writer, counter: sent, histogram: nil)
+        )
+        do {
+          let trailers: Metadata
+          if watchesCancellation {
+            trailers = try await withRPCCancellationHandler {
               try await produce(countingWriter)
             } onCancelRPC: {
               observer.finishCancelled()
             }
-            observer.finish(.ok, unlessCancelled: cancellation.isCancelled)
-            return trailers
-          } catch {
-            observer.finish(throwing: error, unlessCancelled: cancellation.isCancelled)
-            throw error
+          } else {
+            trailers = try await produce(countingWriter)
           }
+          observer.finish(.ok, unlessCancelled: cancellation.isCancelled)
+          return trailers
+        } catch {
+          observer.finish(throwing: error, unlessCancelled: cancellation.isCancelled)
+          throw error
         }
       }
       response.accepted = .success(contents)
