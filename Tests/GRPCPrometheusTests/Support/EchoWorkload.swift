@@ -87,7 +87,7 @@ enum EchoWorkload {
 
     // Unary past its deadline: the handler sleeps (cancellation-aware) longer than the timeout.
     var options = CallOptions.defaults
-    options.timeout = .milliseconds(300)
+    options.timeout = .seconds(1)
     try await expectCode(.deadlineExceeded) {
       try await client.get(Echo_V1_EchoRequest("sleep:5000"), options: options)
     }
