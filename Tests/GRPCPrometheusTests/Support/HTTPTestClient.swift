@@ -122,8 +122,15 @@ enum HTTPTestClient {
       for (name, value) in headers {
         head.headers.add(name: name, value: value)
       }
-      try await self.outbound.write(.head(head))
-      try await self.outbound.write(.end(nil))
+      // A server may answer and close before the request's end is written (Prometheus does, under
+      // load): keep the write error, and read the answer anyway.
+      var writeError: (any Error)?
+      do {
+        try await self.outbound.write(.head(head))
+        try await self.outbound.write(.end(nil))
+      } catch {
+        writeError = error
+      }
       var response: Response?
       var body = ByteBuffer()
       while let part = try await self.inbound.next() {
@@ -139,7 +146,7 @@ enum HTTPTestClient {
           return complete
         }
       }
-      throw ConnectionClosed()
+      throw writeError ?? ConnectionClosed()
     }
   }
 
