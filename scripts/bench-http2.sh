@@ -6,13 +6,13 @@
 # The load client is the same in both (it always has the client interceptor with every
 # histogram), so the ratio isolates the server side.
 #
-# Usage: scripts/bench-http2.sh [--rounds N] [--rpcs N] [--concurrency N] [--mix unary|stream|all]
+# Usage: scripts/bench-http2.sh [--rounds N (5)] [--rpcs N] [--concurrency N] [--mix unary|stream|all]
 #                               [--demo PATH] [--results FILE]
 # Prints one line per run and a summary; --results appends `name<TAB>value` lines for scripts/bench.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-ROUNDS=3
+ROUNDS=5
 RPCS=20000
 CONCURRENCY=16
 MIX=unary

@@ -10,27 +10,40 @@ import re
 import sys
 
 
+SCALES = {"K": 1e3, "M": 1e6, "G": 1e9}
+TIME_UNITS = {"ns": 1.0, "μs": 1e3, "us": 1e3, "ms": 1e6, "s": 1e9}
+
+
 def parse(path):
-    """{benchmark name: {metric: p50}} from the plugin's text tables."""
+    """{benchmark name: {metric: (p0, p50)}} from the plugin's text tables, times in ns."""
     results, name = {}, None
     for raw in open(path, encoding="utf-8", errors="replace"):
         line = re.sub(r"\x1b\[[0-9;]*m", "", raw.rstrip("\n"))
         cells = [c.strip() for c in line.split("│")]
         if len(cells) >= 9 and name and cells[1] and cells[1] != "Metric":
             metric = cells[1]
+            factor = 1.0
+            # "Time (wall clock) (μs) *": the unit; "(K)"/"(M)": the plugin's magnitude suffix.
+            for token in re.findall(r"\(([^()]*)\)", metric):
+                if token in TIME_UNITS:
+                    factor *= TIME_UNITS[token]
+                elif token in SCALES:
+                    factor *= SCALES[token]
             try:
-                results.setdefault(name, {})[metric] = float(cells[4])  # p0 p25 [p50]
+                p0, p50 = float(cells[2]) * factor, float(cells[4]) * factor
             except ValueError:
-                pass
+                continue
+            results.setdefault(name, {})[metric] = (p0, p50)
         elif line and not line.startswith(("╒", "╞", "├", "╘", "│", "=", " ")) and "│" not in line:
             name = line.strip()
     return results
 
 
-def metric(results, name, prefix):
+def metric(results, name, prefix, best=False):
+    """The p50 (or, with `best`, the p0) of a benchmark's metric."""
     for key, value in results.get(name, {}).items():
         if key.startswith(prefix):
-            return value
+            return value[0] if best else value[1]
     return None
 
 
@@ -50,25 +63,35 @@ def main():
 
     rows = []
 
-    def row(section, label, name, base=None, target=None, check=None, unit="ns"):
+    def row(section, label, name, base=None, target=None, check=None, unit="ns", scale=1.0):
         time = metric(results, name, "Time (wall clock)")
+        best = metric(results, name, "Time (wall clock)", best=True)
         allocs = metric(results, name, "Malloc (total)")
-        own = own_allocs = None
+        own = own_best = own_allocs = None
         if base is not None and time is not None:
             base_time = metric(results, base, "Time (wall clock)")
+            base_best = metric(results, base, "Time (wall clock)", best=True)
             base_allocs = metric(results, base, "Malloc (total)")
             if base_time is not None:
-                own = time - base_time
+                own, own_best = time - base_time, best - base_best
             if base_allocs is not None and allocs is not None:
                 own_allocs = allocs - base_allocs
         verdict = ""
         if check is not None:
             verdict = "n/a" if time is None else "met" if check(own, own_allocs, time) else "MISSED"
+
+        def show(value):
+            digits = 2 if unit == "ms" else 0
+            return "n/a" if value is None else fmt(value / scale, digits) + f" {unit}"
+
         rows.append(
-            (section, label, "n/a" if time is None else fmt(time) + f" {unit}", fmt(allocs),
-             "" if own is None else fmt(own) + f" {unit}",
+            (section, label, show(best), show(time), fmt(allocs),
+             "" if own is None else show(own_best), "" if own is None else show(own),
              "" if own_allocs is None else fmt(own_allocs), target or "", verdict)
         )
+
+    def note(section, label, value, target="", verdict=""):
+        rows.append((section, label, "", value, "", "", "", "", target, verdict))
 
     per_rpc_target = lambda own, _a, _t: own is not None and own <= 300
     for side in ("server", "client"):
@@ -102,42 +125,43 @@ def main():
 
     title = "In-process transport, unary Echo RPC end to end"
     base = "in-process unary: baseline"
-    row(title, "no interceptors", base)
+    row(title, "no interceptors", base, unit="μs", scale=1e3)
     for setup in ("counters", "all"):
         name = f"in-process unary: {setup}"
-        row(title, f"server + client interceptors, {setup}", name, base)
+        row(title, f"server + client interceptors, {setup}", name, base, unit="μs", scale=1e3)
         t, b = metric(results, name, "Time (wall clock)"), metric(results, base, "Time (wall clock)")
         if t and b:
-            rows.append((title, f"  throughput ratio ({setup})", f"{100 * b / t:.1f} %", "", "",
-                         "", "", ""))
+            note(title, f"  throughput with / without ({setup})", f"{100 * b / t:.1f} %")
 
     title = "Scrape"
     for name in sorted(results):
         if name.startswith("emit "):
-            row(title, name, name, None, "≤ 5 ms (5,000 μs)",
-                lambda _o, _a, t: t is not None and t <= 5000, unit="μs")
-    idle, busy = "record on 2 threads: idle", "record on 2 threads: while emitting"
-    row(title, "record (2 counters + histogram) on 2 threads, idle", idle)
-    row(title, "same while another thread emits non-stop", busy, idle)
-    for name in (idle, busy):
+            row(title, name, name, None, "≤ 5 ms", lambda _o, _a, t: t is not None and t <= 5e6,
+                unit="ms", scale=1e6)
+    records = [name for name in sorted(results) if name.startswith("record on ")]
+    for name in records:
+        idle = name.split(": ")[0] + ": idle"
+        row(title, name.replace("record", "record (2 counters + histogram)"), name,
+            None if name == idle else idle)
+    for name in records:
         slow = metric(results, name, "slowest 100 records")
         if slow is not None:
-            rows.append((title, f"  slowest batch of 100 records ({name.split(': ')[1]})",
-                         fmt(slow) + " ns", "", "", "", "", ""))
+            note(title, f"  slowest batch of 100 records ({name[len('record on '):]})",
+                 fmt(slow / 1e3) + " μs")
 
     if http2:
         title = "HTTP/2 on 127.0.0.1, demo load vs serve (every server family on)"
         ratio = float(http2["http2.ratio"])
-        rows.append((title, "serve --no-metrics", http2["http2.without"] + " rpc/s", "", "", "",
-                     "", ""))
-        rows.append((title, "serve (metrics)", http2["http2.with"] + " rpc/s", "", "", "", "", ""))
-        rows.append((title, "  throughput ratio", f"{ratio:.1f} %", "", "", "", "≥ 97 %",
-                     "met" if ratio >= 97 else "MISSED"))
-        rows.append((title, "  runs with / without", http2["http2.runs_with"] + " / "
-                     + http2["http2.runs_without"], "", "", "", "", ""))
+        note(title, "serve --no-metrics (median of runs)", http2["http2.without"] + " rpc/s")
+        note(title, "serve, every family on (median of runs)", http2["http2.with"] + " rpc/s")
+        note(title, "  throughput with / without", f"{ratio:.1f} %", "≥ 97 %",
+             "met" if ratio >= 97 else "MISSED")
+        note(title, "  runs with metrics", http2["http2.runs_with"])
+        note(title, "  runs without", http2["http2.runs_without"])
 
-    header = ("Benchmark", "p50 per op", "allocs/op", "own cost", "own allocs", "target", "")
-    widths = [max(len(header[i]), *(len(r[i + 1]) for r in rows)) for i in range(7)]
+    header = ("Benchmark", "best (p0)", "median (p50)", "allocs", "own: best", "own: median",
+              "own allocs", "target", "")
+    widths = [max(len(header[i]), *(len(r[i + 1]) for r in rows)) for i in range(len(header))]
     section = None
     for r in rows:
         if r[0] != section:
