@@ -66,6 +66,20 @@ let package = Package(
       ],
       swiftSettings: swiftSettings
     ),
+    // In-process unary RPCs outside the benchmark tool, for a profiler.
+    .executableTarget(
+      name: "profile-e2e",
+      dependencies: [
+        "EchoFixture",
+        "InterceptorHarness",
+        .product(name: "GRPCPrometheus", package: "swift-grpc-prometheus"),
+        .product(name: "GRPCCore", package: "grpc-swift-2"),
+        .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
+        .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+      ],
+      swiftSettings: swiftSettings
+    ),
     .executableTarget(
       name: "InterceptorBenchmarks",
       dependencies: [
@@ -85,6 +99,7 @@ let package = Package(
       name: "EndToEndBenchmarks",
       dependencies: [
         "EchoFixture",
+        "InterceptorHarness",
         .product(name: "Benchmark", package: "benchmark"),
         .product(name: "GRPCPrometheus", package: "swift-grpc-prometheus"),
         .product(name: "GRPCCore", package: "grpc-swift-2"),

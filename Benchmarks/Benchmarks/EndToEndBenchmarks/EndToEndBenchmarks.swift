@@ -3,6 +3,7 @@ import EchoFixture
 import GRPCCore
 import GRPCInProcessTransport
 import GRPCPrometheus
+import InterceptorHarness
 import Prometheus
 import SwiftProtobuf
 
@@ -15,6 +16,8 @@ import SwiftProtobuf
 enum Setup: String, CaseIterable {
   /// No interceptors.
   case baseline
+  /// Interceptors that only call `next`: what grpc-swift's interceptor pipeline costs by itself.
+  case passThrough = "pass-through"
   /// go-grpc-prometheus's defaults on both sides: counters only.
   case counters
   /// Every family: handling-time histograms, the client's message histograms, the API-server and
@@ -23,6 +26,9 @@ enum Setup: String, CaseIterable {
 
   func interceptors() throws -> (server: [any ServerInterceptor], client: [any ClientInterceptor]) {
     guard self != .baseline else { return ([], []) }
+    guard self != .passThrough else {
+      return ([ReferenceServerInterceptor(.passThrough)], [PassThroughClientInterceptor()])
+    }
     var server = ServerMetricsOptions()
     var client = ClientMetricsOptions()
     if self == .all {
