@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of swift-grpc-prometheus. Installs what the tests need when it is missing
 # (idempotent): Debian's `prometheus` package (prometheus + promtool) and a Python venv in .venv with
-# grpcio, grpcio-tools and prometheus-client. Then checks formatting and runs `swift test`.
+# grpcio, grpcio-tools and prometheus-client. Then checks formatting, runs `swift test` and builds
+# the benchmarks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,3 +38,10 @@ swift build --build-tests
 
 echo "==> swift test"
 swift test --skip-build "$@"
+
+# The benchmarks are a separate package (Benchmarks/): build them, release, so that they cannot rot.
+# Nothing is timed here. GRPC_PROMETHEUS_SKIP_BENCHMARKS=1 skips this when iterating locally.
+if [ "${GRPC_PROMETHEUS_SKIP_BENCHMARKS:-0}" != 1 ]; then
+  echo "==> building the benchmarks (release, not run)"
+  scripts/build-benchmarks.sh --no-demo
+fi

@@ -16,6 +16,10 @@ public import Prometheus
 /// response to its end (`OK` or the server's code), threw, had its task cancelled (`Canceled`), ran
 /// out of time (`DeadlineExceeded`), or returned without reading the whole response (`Canceled`).
 ///
+/// A streamed request message counts once the transport accepted it, a single one (unary,
+/// server-streaming) when the call starts, as go-grpc-prometheus counts it, unless the send-time
+/// histogram needs to time its write. Response messages count as they are delivered to the caller.
+///
 /// grpc-swift runs client interceptors once per *attempt* when a retry or hedging policy applies,
 /// so with such a policy the families count attempts — the same RPCs the server counts. A call
 /// that never gets a stream (server unreachable) reaches no interceptor; wrap such calls in
@@ -85,7 +89,8 @@ public struct ClientMetricsInterceptor: ClientInterceptor {
     ) async throws -> StreamingClientResponse<Output>
   ) async throws -> StreamingClientResponse<Output> {
     CallObservation.current?.markIntercepted()
-    let recorder = self.methods.metrics(for: context.descriptor).startRPC()
+    let instruments = self.methods.metrics(for: context.descriptor)
+    let recorder = instruments.startRPC()
     let metrics = recorder.grpc
     let observer = RPCObserver(
       recorder: recorder,
@@ -93,17 +98,23 @@ public struct ClientMetricsInterceptor: ClientInterceptor {
     )
 
     var request = request
-    let produce = request.producer
-    request.producer = { writer in
-      try await produce(
-        RPCWriter(
-          wrapping: TimedMessageWriter(
-            writer,
-            counter: metrics?.sent,
-            histogram: metrics?.messageSendTime
+    if instruments.hasSingleRequest && metrics?.messageSendTime == nil {
+      // One request message, nothing to time: it counts now, as go-grpc-prometheus counts a unary
+      // request, which spares the call a wrapped producer and writer.
+      metrics?.sent.increment()
+    } else {
+      let produce = request.producer
+      request.producer = { writer in
+        try await produce(
+          RPCWriter(
+            wrapping: TimedMessageWriter(
+              writer,
+              counter: metrics?.sent,
+              histogram: metrics?.messageSendTime
+            )
           )
         )
-      )
+      }
     }
 
     var response: StreamingClientResponse<Output>

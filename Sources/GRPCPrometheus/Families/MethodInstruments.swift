@@ -6,15 +6,26 @@ import Prometheus
 struct MethodInstruments: Sendable {
   let grpc: GRPCMethodMetrics?
   let api: APIMethodMetrics?
-  /// The method answers with exactly one message (unary or client-streaming): its response
-  /// producer only writes that message, so it needs no cancellation handler of its own. `false`
-  /// when the RPC type is unknown.
-  let respondsOnce: Bool
+  /// The method's request is exactly one message (unary or server-streaming). `false` when the
+  /// RPC type is unknown.
+  let hasSingleRequest: Bool
+  /// The method answers with exactly one message (unary or client-streaming). `false` when the
+  /// RPC type is unknown.
+  let hasSingleResponse: Bool
 
   init(grpc: GRPCMethodMetrics?, api: APIMethodMetrics?, descriptor: MethodDescriptor) {
     self.grpc = grpc
     self.api = api
-    self.respondsOnce = descriptor.type.map { !$0.isResponseStreaming } ?? false
+    self.hasSingleRequest = descriptor.type.map { !$0.isRequestStreaming } ?? false
+    self.hasSingleResponse = descriptor.type.map { !$0.isResponseStreaming } ?? false
+  }
+
+  /// Whether the server counts the request message when the RPC starts instead of as the handler
+  /// reads it: when there is exactly one and no API name is read from it. go-grpc-prometheus counts
+  /// a unary request at the same point, and it spares the RPC the wrapped message sequence, the
+  /// largest single cost grpc-swift charges an interceptor (BENCHMARKS.md).
+  var receivesSingleRequestAtStart: Bool {
+    self.hasSingleRequest && self.api?.derive == nil
   }
 
   /// Starts recording one RPC.

@@ -18,7 +18,10 @@ public import Prometheus
 /// - `OK` once the response stream has been fully written.
 ///
 /// Messages count when they are delivered to the handler or accepted by the transport, and the
-/// handling time runs from the interceptor's entry to the end of the response stream.
+/// handling time runs from the interceptor's entry to the end of the response stream. A single
+/// request message (unary, server-streaming) counts when the RPC starts and a single response
+/// (unary, client-streaming) once the producer returns, the points where go-grpc-prometheus counts
+/// them.
 ///
 /// Place it first in the server's interceptor list so that it observes what the others do too.
 public struct ServerMetricsInterceptor: ServerInterceptor {
@@ -90,9 +93,13 @@ public struct ServerMetricsInterceptor: ServerInterceptor {
     let cancellation = context.cancellation
 
     var request = request
-    request.messages = RPCAsyncSequence(
-      wrapping: MessageCountingSequence(request.messages, recorder: recorder)
-    )
+    if instruments.receivesSingleRequestAtStart {
+      recorder.grpc?.received.increment()
+    } else {
+      request.messages = RPCAsyncSequence(
+        wrapping: MessageCountingSequence(request.messages, recorder: recorder)
+      )
+    }
 
     var response: StreamingServerResponse<Output>
     do {
@@ -113,25 +120,26 @@ public struct ServerMetricsInterceptor: ServerInterceptor {
     case .success(var contents):
       let produce = contents.producer
       let sent = recorder.grpc?.sent
-      // A single-response producer only writes the handler's one message: it cannot outlive a
-      // cancellation (the write fails) and `isCancelled` decides its outcome below, so it runs
-      // without a second cancellation handler, which costs about as much as the rest of the
-      // interceptor.
-      let watchesCancellation = !instruments.respondsOnce
+      // A single-response producer only writes the handler's one message and returns once the
+      // transport accepted it. So that message counts on return, as go-grpc-prometheus counts a
+      // unary response, and the producer runs unwrapped: it cannot outlive a cancellation (the
+      // write fails) and `isCancelled` decides its outcome below. A wrapped writer and a second
+      // cancellation handler would together cost more than the rest of the interceptor.
+      let respondsOnce = instruments.hasSingleResponse
       contents.producer = { writer in
-        let countingWriter = RPCWriter(
-          wrapping: TimedMessageWriter(writer, counter: sent, histogram: nil)
-        )
         do {
           let trailers: Metadata
-          if watchesCancellation {
+          if respondsOnce {
+            trailers = try await produce(writer)
+            sent?.increment()
+          } else {
             trailers = try await withRPCCancellationHandler {
-              try await produce(countingWriter)
+              try await produce(
+                RPCWriter(wrapping: TimedMessageWriter(writer, counter: sent, histogram: nil))
+              )
             } onCancelRPC: {
               observer.finishCancelled()
             }
-          } else {
-            trailers = try await produce(countingWriter)
           }
           observer.finish(.ok, unlessCancelled: cancellation.isCancelled)
           return trailers
