@@ -60,6 +60,11 @@ def main():
         for line in open(sys.argv[2]):
             key, _, value = line.rstrip("\n").partition("\t")
             http2[key] = value
+    python = {}  # name -> (best, median) ns per op, from Benchmarks/python
+    if len(sys.argv) > 3:
+        for line in open(sys.argv[3]):
+            name, best, median = line.rstrip("\n").split("\t")
+            python[name] = (float(best), float(median))
 
     rows = []
 
@@ -160,6 +165,18 @@ def main():
              "met" if ratio >= 97 else "MISSED")
         note(title, "  runs with metrics", http2["http2.runs_with"])
         note(title, "  runs without", http2["http2.runs_without"])
+
+    if python:
+        title = "py-grpc-prometheus 0.8.0, same machine (CPython, interceptor called directly)"
+        for name in python:
+            best, median = python[name]
+            own_best = own_median = ""
+            if not name.endswith(": baseline"):
+                base = python.get(name.rsplit(": ", 1)[0] + ": baseline")
+                if base:
+                    own_best, own_median = fmt(best - base[0]) + " ns", fmt(median - base[1]) + " ns"
+            rows.append((title, name, fmt(best) + " ns", fmt(median) + " ns", "n/a", own_best,
+                         own_median, "", "", ""))
 
     header = ("Benchmark", "best (p0)", "median (p50)", "allocs", "own: best", "own: median",
               "own allocs", "target", "")

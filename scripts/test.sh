@@ -23,8 +23,9 @@ if ! command -v promtool >/dev/null || ! command -v prometheus >/dev/null; then
 fi
 
 if [ -f interop/requirements.txt ]; then
-  if ! .venv/bin/python -c 'import grpc, grpc_tools, prometheus_client' 2>/dev/null; then
-    echo "==> creating .venv with grpcio, grpcio-tools, prometheus-client"
+  if ! .venv/bin/python -c 'import grpc, grpc_tools, prometheus_client, py_grpc_prometheus' \
+    2>/dev/null; then
+    echo "==> creating .venv with grpcio, grpcio-tools, prometheus-client, py-grpc-prometheus"
     python3 -m venv .venv
     .venv/bin/pip install -q --disable-pip-version-check -r interop/requirements.txt
   fi
@@ -44,4 +45,6 @@ swift test --skip-build "$@"
 if [ "${GRPC_PROMETHEUS_SKIP_BENCHMARKS:-0}" != 1 ]; then
   echo "==> building the benchmarks (release, not run)"
   scripts/build-benchmarks.sh --no-demo
+  echo "==> smoke-running the py-grpc-prometheus comparison (Benchmarks/python, a few ops)"
+  .venv/bin/python Benchmarks/python/py_grpc_prometheus_bench.py --samples 1 --ops 100 >/dev/null
 fi
