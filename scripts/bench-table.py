@@ -60,7 +60,7 @@ def main():
         for line in open(sys.argv[2]):
             key, _, value = line.rstrip("\n").partition("\t")
             http2[key] = value
-    python = {}  # name -> (best, median) ns per op, from Benchmarks/python
+    python = {}  # name -> (best, median) ns per op, from interop/py_grpc_prometheus_direct.py bench
     if len(sys.argv) > 3:
         for line in open(sys.argv[3]):
             name, best, median = line.rstrip("\n").split("\t")

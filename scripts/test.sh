@@ -45,6 +45,6 @@ swift test --skip-build "$@"
 if [ "${GRPC_PROMETHEUS_SKIP_BENCHMARKS:-0}" != 1 ]; then
   echo "==> building the benchmarks (release, not run)"
   scripts/build-benchmarks.sh --no-demo
-  echo "==> smoke-running the py-grpc-prometheus comparison (Benchmarks/python, a few ops)"
-  .venv/bin/python Benchmarks/python/py_grpc_prometheus_bench.py --samples 1 --ops 100 >/dev/null
+  echo "==> smoke-running the py-grpc-prometheus comparison (interop/py_grpc_prometheus_direct.py, a few ops)"
+  .venv/bin/python interop/py_grpc_prometheus_direct.py bench --samples 1 --ops 100 >/dev/null
 fi

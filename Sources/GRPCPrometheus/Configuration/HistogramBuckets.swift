@@ -89,7 +89,15 @@ public struct HistogramBuckets: Sendable, Hashable {
     validated: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
   )
 
-  /// BentoML's default duration buckets:
+  /// The default buckets of prometheus_client (`Histogram.DEFAULT_BUCKETS`), and so of
+  /// py-grpc-prometheus's histograms: with ``LabelSpelling/python`` they give the same `le` series
+  /// a py-grpc-prometheus dashboard expects.
+  /// `0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10`.
+  public static let pythonDefault = HistogramBuckets(
+    validated: [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10]
+  )
+
+  /// BentoML's default duration buckets (BentoML uses prometheus_client's defaults):
   /// `0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10`.
   public static let bentoMLDefault = HistogramBuckets(
     validated: [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10]

@@ -98,5 +98,17 @@ struct Exposition: CustomStringConvertible {
       .reduce(0) { $0 + $1.value }
   }
 
+  /// The family a sample belongs to: its own name, or a histogram's name for its `_bucket`,
+  /// `_count` and `_sum` series.
+  func family(of sampleName: String) -> String {
+    for suffix in ["_bucket", "_count", "_sum"] where sampleName.hasSuffix(suffix) {
+      let base = String(sampleName.dropLast(suffix.count))
+      if self.type[base] == "histogram" {
+        return base
+      }
+    }
+    return sampleName
+  }
+
   var description: String { self.text }
 }

@@ -1,14 +1,26 @@
-"""Times py-grpc-prometheus's interceptors the way Benchmarks/ times this project's.
+"""Drives py-grpc-prometheus's interceptors directly, without a network, for two purposes.
 
-The interceptor is called directly with a trivial handler (server) or continuation (client), as
-go-grpc-prometheus's `testing.B` benchmarks and this project's InterceptorHarness do, and every row
-has a baseline without the interceptor, measured in the same run. Each sample runs OPS operations;
-the script prints the best and the median sample per operation, in nanoseconds, as tab-separated
+`bench`: times them the way Benchmarks/ times this project's interceptors. Each interceptor is
+called with a trivial handler (server) or continuation (client), as go-grpc-prometheus's
+`testing.B` benchmarks and this project's InterceptorHarness do, and every row has a baseline
+without the interceptor, measured in the same run. Each sample runs OPS operations; the script
+prints the best and the median sample per operation, in nanoseconds, as tab-separated
 `name  best  median` lines for scripts/bench-table.py.
 
-Usage: .venv/bin/python Benchmarks/python/py_grpc_prometheus_bench.py [--samples N] [--ops N]
+`exposition`: runs one OK call of three kinds (unary Get, server-streaming Expand, client-streaming
+Collect) through the server and the client interceptor, every histogram on, and prints the
+registry's exposition, which the Swift tests compare with this project's Python spelling.
+
+Usage: .venv/bin/python interop/py_grpc_prometheus_direct.py bench [--samples N] [--ops N]
+       .venv/bin/python interop/py_grpc_prometheus_direct.py exposition
 Needs grpcio, prometheus-client and py-grpc-prometheus (interop/requirements.txt).
 """
+
+import os
+
+# Without this prometheus_client adds a `_created` series to every counter and histogram, which
+# neither go-grpc-prometheus nor swift-prometheus has.
+os.environ.setdefault("PROMETHEUS_DISABLE_CREATED_SERIES", "True")
 
 import argparse
 import statistics
@@ -16,7 +28,7 @@ import sys
 import time
 
 import grpc
-from prometheus_client import CollectorRegistry
+from prometheus_client import CollectorRegistry, generate_latest
 from py_grpc_prometheus.prometheus_client_interceptor import PromClientInterceptor
 from py_grpc_prometheus.prometheus_server_interceptor import PromServerInterceptor
 
@@ -131,12 +143,46 @@ def measure(operation, samples, ops, per):
     return min(times), statistics.median(times)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--samples", type=int, default=50)
-    parser.add_argument("--ops", type=int, default=2000)
-    args = parser.parse_args()
+def client_server_streaming(interceptor):
+    details = CallDetails("/echo.v1.Echo/Expand")
+    return lambda: list(
+        interceptor.intercept_unary_stream(lambda _, request: iter([request] * 2), details, b"2")
+    )
 
+
+def client_client_streaming(interceptor):
+    details = CallDetails("/echo.v1.Echo/Collect")
+
+    def continuation(call_details, request_iterator):
+        return FinishedCall(b"%d" % len(list(request_iterator)))
+
+    return lambda: interceptor.intercept_stream_unary(
+        continuation, details, iter([b"a", b"b"])
+    ).result()
+
+
+def exposition():
+    registry = CollectorRegistry()
+    server = PromServerInterceptor(enable_handling_time_histogram=True, registry=registry)
+    client = PromClientInterceptor(
+        enable_client_handling_time_histogram=True,
+        enable_client_stream_receive_time_histogram=True,
+        enable_client_stream_send_time_histogram=True,
+        registry=registry,
+    )
+    for call in (
+        server_unary(server),
+        server_send(server),
+        server_receive(server),
+        client_unary(client),
+        client_server_streaming(client),
+        client_client_streaming(client),
+    ):
+        call()
+    sys.stdout.write(generate_latest(registry).decode())
+
+
+def bench(samples, ops):
     rows = [
         ("server unary: baseline", server_unary(None), 1),
         ("server unary: counters", server_unary(server_interceptor(False)), 1),
@@ -163,10 +209,21 @@ def main():
     ]
     for name, operation, per in rows:
         # Streamed rows run MESSAGES messages per operation: fewer operations per sample.
-        ops = args.ops if per == 1 else max(1, args.ops // 100)
-        best, median = measure(operation, args.samples, ops, per)
+        best, median = measure(operation, samples, ops if per == 1 else max(1, ops // 100), per)
         print(f"{name}\t{best:.1f}\t{median:.1f}")
         sys.stdout.flush()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("mode", choices=["bench", "exposition"])
+    parser.add_argument("--samples", type=int, default=50)
+    parser.add_argument("--ops", type=int, default=2000)
+    args = parser.parse_args()
+    if args.mode == "bench":
+        bench(args.samples, args.ops)
+    else:
+        exposition()
 
 
 if __name__ == "__main__":
