@@ -1,6 +1,5 @@
 import EchoService
 import GRPCCore
-import GRPCInProcessTransport
 import GRPCPrometheus
 import Prometheus
 import Testing
@@ -329,14 +328,11 @@ extension RealNetworkTests {
         methods: Echo_V1_Echo.Method.descriptors,
         options: options
       )
-      let transport = InProcessTransport()
-      try await withGRPCServer(transport: transport.server, services: [EchoService()]) { _ in
-        try await withGRPCClient(transport: transport.client, interceptors: [client]) { grpc in
-          let echo = Echo_V1_Echo.Client(wrapping: grpc)
-          _ = try await echo.get(Echo_V1_EchoRequest("x"))
-          try await expectCode(.unavailable) {
-            try await echo.get(Echo_V1_EchoRequest("error:UNAVAILABLE"))
-          }
+      try await withInProcessEcho(clientInterceptors: [client]) { grpc in
+        let echo = Echo_V1_Echo.Client(wrapping: grpc)
+        _ = try await echo.get(Echo_V1_EchoRequest("x"))
+        try await expectCode(.unavailable) {
+          try await echo.get(Echo_V1_EchoRequest("error:UNAVAILABLE"))
         }
       }
       let exposition = try Exposition(registry.emitToString())

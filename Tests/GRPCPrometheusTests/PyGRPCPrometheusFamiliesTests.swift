@@ -1,6 +1,5 @@
 import EchoService
 import GRPCCore
-import GRPCInProcessTransport
 import GRPCPrometheus
 import Prometheus
 import Testing
@@ -33,22 +32,15 @@ struct PyGRPCPrometheusFamiliesTests {
       methods: Echo_V1_Echo.Method.descriptors,
       options: clientOptions
     )
-    let transport = InProcessTransport()
-    try await withGRPCServer(
-      transport: transport.server,
-      services: [EchoService()],
-      interceptors: [server]
-    ) { _ in
-      try await withGRPCClient(transport: transport.client, interceptors: [client]) {
-        let echo = Echo_V1_Echo.Client(wrapping: $0)
-        _ = try await echo.get(Echo_V1_EchoRequest("hello"))
-        try await echo.expand(Echo_V1_EchoRequest("2")) { response in
-          for try await _ in response.messages {}
-        }
-        _ = try await echo.collect { writer in
-          try await writer.write(Echo_V1_EchoRequest("a"))
-          try await writer.write(Echo_V1_EchoRequest("b"))
-        }
+    try await withInProcessEcho(serverInterceptors: [server], clientInterceptors: [client]) {
+      let echo = Echo_V1_Echo.Client(wrapping: $0)
+      _ = try await echo.get(Echo_V1_EchoRequest("hello"))
+      try await echo.expand(Echo_V1_EchoRequest("2")) { response in
+        for try await _ in response.messages {}
+      }
+      _ = try await echo.collect { writer in
+        try await writer.write(Echo_V1_EchoRequest("a"))
+        try await writer.write(Echo_V1_EchoRequest("b"))
       }
     }
     return try Exposition(registry.emitToString())

@@ -13,16 +13,7 @@ struct ServerMetricsInProcessTests {
     interceptor: ServerMetricsInterceptor,
     _ body: (GRPCClient<InProcessTransport.Client>) async throws -> Void
   ) async throws {
-    let transport = InProcessTransport()
-    try await withGRPCServer(
-      transport: transport.server,
-      services: [EchoService()],
-      interceptors: [interceptor]
-    ) { _ in
-      try await withGRPCClient(transport: transport.client) { client in
-        try await body(client)
-      }
-    }
+    try await withInProcessEcho(serverInterceptors: [interceptor], body)
   }
 
   /// Calls `Get` with a descriptor that carries no RPC type, as a hand-written client might.

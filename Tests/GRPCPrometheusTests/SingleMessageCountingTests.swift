@@ -81,16 +81,12 @@ struct SingleMessageCountingTests {
       registry: clientRegistry,
       methods: Echo_V1_Echo.Method.descriptors
     )
-    let transport = InProcessTransport()
-    try await withGRPCServer(
-      transport: transport.server,
-      services: [EchoService()],
-      interceptors: [serverMetrics, RejectingInterceptor()]
-    ) { _ in
-      try await withGRPCClient(transport: transport.client, interceptors: [clientMetrics]) {
-        let client = Echo_V1_Echo.Client(wrapping: $0)
-        try await expectCode(.unauthenticated) { try await Self.call(test.method, on: client) }
-      }
+    try await withInProcessEcho(
+      serverInterceptors: [serverMetrics, RejectingInterceptor()],
+      clientInterceptors: [clientMetrics]
+    ) {
+      let client = Echo_V1_Echo.Client(wrapping: $0)
+      try await expectCode(.unauthenticated) { try await Self.call(test.method, on: client) }
     }
 
     let labels = echoLabels(test.method)
@@ -120,17 +116,13 @@ struct SingleMessageCountingTests {
       services: [EchoService()]
     )
     let clientMetrics = try ClientMetricsInterceptor(registry: clientRegistry)
-    let transport = InProcessTransport()
-    try await withGRPCServer(
-      transport: transport.server,
-      services: [EchoService()],
-      interceptors: [serverMetrics]
-    ) { _ in
-      try await withGRPCClient(transport: transport.client, interceptors: [clientMetrics]) {
-        let client = Echo_V1_Echo.Client(wrapping: $0)
-        for _ in 0 ..< 3 {
-          _ = try await client.get(Echo_V1_EchoRequest("hi"))
-        }
+    try await withInProcessEcho(
+      serverInterceptors: [serverMetrics],
+      clientInterceptors: [clientMetrics]
+    ) {
+      let client = Echo_V1_Echo.Client(wrapping: $0)
+      for _ in 0 ..< 3 {
+        _ = try await client.get(Echo_V1_EchoRequest("hi"))
       }
     }
     let labels = echoLabels("Get")
