@@ -94,7 +94,7 @@ public struct ClientMetricsInterceptor: ClientInterceptor {
     let metrics = recorder.grpc
     let observer = RPCObserver(
       recorder: recorder,
-      timeout: GRPCTimeout.timeout(in: request.metadata)
+      requestMetadata: request.metadata
     )
 
     var request = request
@@ -163,7 +163,7 @@ public struct ClientMetricsInterceptor: ClientInterceptor {
     } catch {
       if !observation.wasIntercepted {
         let recorder = self.methods.metrics(for: method).startRPC()
-        RPCObserver(recorder: recorder, timeout: nil).finish(clientError: error)
+        RPCObserver(recorder: recorder, requestMetadata: [:]).finish(clientError: error)
       }
       throw error
     }

@@ -10,12 +10,14 @@ import Synchronization
 final class RPCObserver<Recorder: RPCOutcomeRecorder>: Sendable {
   private let recorder: Recorder
   private let start: ContinuousClock.Instant
-  private let timeout: Duration?
+  /// The request's metadata, for its `grpc-timeout`: read only when the RPC is cancelled, the one
+  /// outcome that needs it, rather than on every RPC.
+  private let requestMetadata: Metadata
   private let isFinished = Atomic<Bool>(false)
 
-  init(recorder: Recorder, timeout: Duration?) {
+  init(recorder: Recorder, requestMetadata: Metadata) {
     self.recorder = recorder
-    self.timeout = timeout
+    self.requestMetadata = requestMetadata
     self.start = .now
   }
 
@@ -47,7 +49,9 @@ final class RPCObserver<Recorder: RPCOutcomeRecorder>: Sendable {
   /// Records that the RPC was cancelled: `DeadlineExceeded` if its deadline had passed, otherwise
   /// `Canceled`.
   func finishCancelled() {
-    let isDeadline = GRPCTimeout.isDeadline(elapsed: self.elapsed, timeout: self.timeout)
+    let elapsed = self.elapsed
+    let timeout = GRPCTimeout.timeout(in: self.requestMetadata)
+    let isDeadline = GRPCTimeout.isDeadline(elapsed: elapsed, timeout: timeout)
     self.finish(isDeadline ? .deadlineExceeded : .cancelled)
   }
 

@@ -88,7 +88,7 @@ public struct ServerMetricsInterceptor: ServerInterceptor {
     let recorder = instruments.startRPC()
     let observer = RPCObserver(
       recorder: recorder,
-      timeout: GRPCTimeout.timeout(in: request.metadata)
+      requestMetadata: request.metadata
     )
     let cancellation = context.cancellation
 
