@@ -98,9 +98,7 @@ public struct ClientMetricsInterceptor: ClientInterceptor {
     )
 
     var request = request
-    if instruments.hasSingleRequest && metrics?.messageSendTime == nil {
-      // One request message, nothing to time: it counts now, as go-grpc-prometheus counts a unary
-      // request, which spares the call a wrapped producer and writer.
+    if instruments.countsRequestAtStart {
       metrics?.sent.increment()
     } else {
       let produce = request.producer

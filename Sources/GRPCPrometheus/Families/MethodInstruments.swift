@@ -6,9 +6,12 @@ import Prometheus
 struct MethodInstruments: Sendable {
   let grpc: GRPCMethodMetrics?
   let api: APIMethodMetrics?
-  /// The method's request is exactly one message (unary or server-streaming). `false` when the
-  /// RPC type is unknown.
-  let hasSingleRequest: Bool
+  /// The method's request is exactly one message (unary or server-streaming) that nothing needs to
+  /// see: no API name is read from it and no send-time histogram times its write. It then counts
+  /// when the RPC starts, where go-grpc-prometheus counts a unary request, which spares the RPC the
+  /// wrapped message sequence (server) or request producer (client), the largest single cost
+  /// grpc-swift charges an interceptor (BENCHMARKS.md). `false` when the RPC type is unknown.
+  let countsRequestAtStart: Bool
   /// The method answers with exactly one message (unary or client-streaming). `false` when the
   /// RPC type is unknown.
   let hasSingleResponse: Bool
@@ -16,16 +19,10 @@ struct MethodInstruments: Sendable {
   init(grpc: GRPCMethodMetrics?, api: APIMethodMetrics?, descriptor: MethodDescriptor) {
     self.grpc = grpc
     self.api = api
-    self.hasSingleRequest = descriptor.type.map { !$0.isRequestStreaming } ?? false
+    let hasSingleRequest = descriptor.type.map { !$0.isRequestStreaming } ?? false
+    self.countsRequestAtStart =
+      hasSingleRequest && api?.derive == nil && grpc?.messageSendTime == nil
     self.hasSingleResponse = descriptor.type.map { !$0.isResponseStreaming } ?? false
-  }
-
-  /// Whether the server counts the request message when the RPC starts instead of as the handler
-  /// reads it: when there is exactly one and no API name is read from it. go-grpc-prometheus counts
-  /// a unary request at the same point, and it spares the RPC the wrapped message sequence, the
-  /// largest single cost grpc-swift charges an interceptor (BENCHMARKS.md).
-  var receivesSingleRequestAtStart: Bool {
-    self.hasSingleRequest && self.api?.derive == nil
   }
 
   /// Starts recording one RPC.

@@ -93,7 +93,7 @@ public struct ServerMetricsInterceptor: ServerInterceptor {
     let cancellation = context.cancellation
 
     var request = request
-    if instruments.receivesSingleRequestAtStart {
+    if instruments.countsRequestAtStart {
       recorder.grpc?.received.increment()
     } else {
       request.messages = RPCAsyncSequence(
